@@ -1,0 +1,65 @@
+import type { CoreDeps } from "@genflow/core";
+
+/** Who is calling. Ownership always comes from here, never from input. */
+export interface AuthUser {
+  id: string;
+  email: string;
+  name: string;
+  role: "admin" | "user";
+}
+
+export interface Principal {
+  user: AuthUser;
+  via: "session" | "apiKey";
+  sessionId?: string;
+  apiKeyId?: string;
+}
+
+/** Counters the host exports as metrics; the API reports into them without knowing the backend. */
+export interface ApiMetrics {
+  procedureDone(info: { path: string; type: string; code: string; durationMs: number }): void;
+  rateLimited(policy: string): void;
+  subscriptionOpened(path: string): void;
+  subscriptionClosed(path: string): void;
+}
+
+export interface ApiConfig {
+  /** Include stack traces in error responses. */
+  debug: boolean;
+  /** Origins allowed to make cookie-authenticated state-changing requests. */
+  trustedOrigins: string[];
+  /** In production the panel is admin-only. */
+  production: boolean;
+}
+
+/** Built once by the host and shared by every request. */
+export interface ApiServices extends CoreDeps {
+  config: ApiConfig;
+  metrics: ApiMetrics;
+  /** Resolves the caller from a session cookie or `Authorization: Bearer <api key>`. */
+  authenticate(headers: Headers): Promise<Principal | null>;
+}
+
+/** Plain request data; the same router runs under HTTP, tests and the panel. */
+export interface RequestMeta {
+  requestId: string;
+  ip: string;
+  headers: Headers;
+  /** Lets procedures set response headers (e.g. Set-Cookie) without knowing the HTTP framework. */
+  appendResponseHeader(name: string, value: string): void;
+}
+
+export interface Context extends RequestMeta {
+  services: ApiServices;
+  /** The caller, resolved once per request on first use. */
+  principal(): Promise<Principal | null>;
+}
+
+export function createContext(services: ApiServices, meta: RequestMeta): Context {
+  let resolved: Promise<Principal | null> | undefined;
+  return {
+    ...meta,
+    services,
+    principal: () => (resolved ??= services.authenticate(meta.headers)),
+  };
+}

@@ -1,0 +1,20 @@
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+
+import type { AppRouter } from "./root";
+
+export { appRouter, type AppRouter } from "./root";
+export { createCallerFactory } from "./trpc";
+export {
+  createContext,
+  type ApiConfig,
+  type ApiMetrics,
+  type ApiServices,
+  type AuthUser,
+  type Context,
+  type Principal,
+  type RequestMeta,
+} from "./context";
+export { ERROR_MAP, httpStatusOf, domainCodeOf, INTERNAL_MESSAGE, type ErrorEnvelope } from "./errors";
+
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;

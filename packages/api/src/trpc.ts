@@ -1,0 +1,104 @@
+import { DomainError } from "@genflow/core/errors";
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { z } from "zod";
+
+import type { Context, Principal } from "./context";
+import { domainCodeOf, type ErrorEnvelope, INTERNAL_MESSAGE, toTRPCError } from "./errors";
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  isDev: false,
+  sse: {
+    ping: { enabled: true, intervalMs: 15_000 },
+    client: { reconnectAfterInactivityMs: 30_000 },
+  },
+  errorFormatter({ shape, error, ctx }) {
+    const code = domainCodeOf(error);
+    const zodError = error.cause instanceof z.ZodError ? error.cause : undefined;
+    const domain = error.cause instanceof DomainError ? error.cause : undefined;
+    let message = error.message;
+    let details: Record<string, unknown> | null = domain?.details ?? null;
+    if (zodError) {
+      message = "Invalid input";
+      details = { ...z.flattenError(zodError) };
+    } else if (code === "INTERNAL") {
+      message = INTERNAL_MESSAGE;
+      details = null;
+    }
+    if (domain?.retryAfterMs !== undefined) {
+      details = { ...details, retryAfterMs: domain.retryAfterMs };
+    }
+    const envelope: ErrorEnvelope = {
+      code,
+      message,
+      details,
+      requestId: ctx?.requestId ?? "unknown",
+    };
+    return {
+      code: shape.code,
+      message,
+      data: {
+        ...envelope,
+        httpStatus: shape.data.httpStatus,
+        path: shape.data.path,
+        ...(ctx?.services.config.debug && error.stack ? { stack: error.stack } : {}),
+      },
+    };
+  },
+});
+
+export const createCallerFactory = t.createCallerFactory;
+export const createTRPCRouter = t.router;
+export const mergeRouters = t.mergeRouters;
+
+/** Turns thrown DomainErrors into TRPCErrors and reports every call to the metrics port. */
+const observed = t.middleware(async ({ ctx, path, type, next }) => {
+  const started = performance.now();
+  const result = await next();
+  let code = "OK";
+  if (!result.ok) {
+    const error = result.error;
+    if (error.cause instanceof DomainError && error.code === "INTERNAL_SERVER_ERROR") {
+      // A DomainError thrown from a resolver: re-wrap with the mapped tRPC code.
+      (result as { error: TRPCError }).error = toTRPCError(error.cause);
+    }
+    code = domainCodeOf(result.error);
+  }
+  if (type !== "subscription") {
+    ctx.services.metrics.procedureDone({ path, type, code, durationMs: performance.now() - started });
+  }
+  return result;
+});
+
+/** Counts one request against a named policy for the caller (user, API key owner or IP). */
+export function rateLimit(policy: string, cost = 1) {
+  return t.middleware(async ({ ctx, next }) => {
+    const principal = await ctx.principal();
+    const key = principal ? `user:${principal.user.id}` : `ip:${ctx.ip}`;
+    const outcome = await ctx.services.rateLimiter.consume(policy, key, cost);
+    if (!outcome.allowed) {
+      ctx.services.metrics.rateLimited(policy);
+      const seconds = Math.max(1, Math.ceil(outcome.retryAfterMs / 1000));
+      ctx.appendResponseHeader("Retry-After", String(seconds));
+      throw new DomainError("LIMIT_EXCEEDED", `Too many requests; try again in ${seconds}s`, {
+        retryAfterMs: outcome.retryAfterMs,
+        details: { policy, limit: outcome.limit },
+      });
+    }
+    return next();
+  });
+}
+
+export const publicProcedure = t.procedure.use(observed).use(rateLimit("api"));
+
+export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const principal = await ctx.principal();
+  if (!principal) throw new DomainError("UNAUTHORIZED", "Sign in or provide an API key");
+  return next({ ctx: { principal: principal satisfies Principal, user: principal.user } });
+});
+
+export const adminProcedure = protectedProcedure.use(({ ctx, next }) => {
+  if (ctx.user.role !== "admin") throw new DomainError("FORBIDDEN", "Administrators only");
+  return next();
+});

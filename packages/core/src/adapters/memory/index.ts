@@ -1,0 +1,3 @@
+export { MemoryCache } from "./cache";
+export { MemoryPubSub } from "./pubsub";
+export { MemoryRateLimiter } from "./rate-limiter";

@@ -1,0 +1,2 @@
+export * from "./errors";
+export type { CoreDeps } from "./context";

@@ -1,0 +1,7 @@
+export type * from "./cache";
+export type * from "./rate-limit";
+export type * from "./pubsub";
+export type * from "./logger";
+export type * from "./health";
+export type { Clock } from "./clock";
+export { systemClock } from "./clock";

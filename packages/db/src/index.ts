@@ -1,0 +1,12 @@
+export {
+  createDb,
+  defaultMigrationsFolder,
+  type CreateDbOptions,
+  type Database,
+  type DbDriver,
+  type DbHandle,
+  type DbOrTx,
+  type Schema,
+  type Transaction,
+} from "./client";
+export * as schema from "./schema";
