@@ -1,0 +1,2 @@
+export { publishUserEvent, type PublishUserEventInput } from "./publish-event";
+export { UserEvent, userChannel } from "./schemas";
