@@ -1,3 +1,5 @@
+import path from "node:path";
+
 import { defineConfig, mergeConfig } from "vitest/config";
 import type { ViteUserConfig } from "vitest/config";
 
@@ -6,6 +8,9 @@ import type { ViteUserConfig } from "vitest/config";
  * vitest.config.ts; per-package options are merged over these defaults.
  */
 export function genflowVitest(overrides: ViteUserConfig = {}): ViteUserConfig {
+  // The root test script collects a JSON report per package to print one summary line.
+  const reportDir = process.env.GENFLOW_TEST_REPORT_DIR;
+  const reportName = path.relative(path.resolve(import.meta.dirname, "../.."), process.cwd()).replaceAll(path.sep, "-");
   return mergeConfig(
     defineConfig({
       test: {
@@ -17,6 +22,9 @@ export function genflowVitest(overrides: ViteUserConfig = {}): ViteUserConfig {
         pool: "forks",
         restoreMocks: true,
         unstubEnvs: true,
+        reporters: reportDir
+          ? ["default", ["json", { outputFile: path.join(reportDir, `${reportName || "root"}.json`) }]]
+          : ["default"],
       },
     }),
     defineConfig(overrides),

@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// Runs every package's tests twice: once on the embedded defaults (PGlite + in-process adapters)
+// and once on real services when DATABASE_URL / REDIS_URL are set. Prints one closing summary line.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..");
+const reportRoot = path.join(root, "test-output", "reports");
+const extraArgs = process.argv.slice(2);
+
+const real = {
+  DATABASE_URL: process.env.DATABASE_URL,
+  REDIS_URL: process.env.REDIS_URL,
+};
+const modes = [{ name: "embedded", env: { DATABASE_URL: undefined, REDIS_URL: undefined } }];
+if (real.DATABASE_URL || real.REDIS_URL) modes.push({ name: "real", env: real });
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+let exitCode = 0;
+
+for (const mode of modes) {
+  const reportDir = path.join(reportRoot, mode.name);
+  rmSync(reportDir, { recursive: true, force: true });
+  mkdirSync(reportDir, { recursive: true });
+  const env = { ...process.env, GENFLOW_TEST_REPORT_DIR: reportDir, GENFLOW_TEST_MODE: mode.name };
+  for (const [key, value] of Object.entries(mode.env)) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
+  console.log(`\n=== tests: ${mode.name} mode ${mode.name === "real" ? `(${Object.keys(real).filter((k) => real[k]).join(", ")})` : "(PGlite, in-process adapters)"} ===\n`);
+  const run = spawnSync(
+    "pnpm",
+    ["exec", "turbo", "run", "test", "--concurrency=1", "--continue", ...extraArgs],
+    { cwd: root, env, stdio: "inherit" },
+  );
+  if (run.status !== 0) exitCode = 1;
+
+  const counts = { passed: 0, failed: 0, skipped: 0 };
+  for (const file of readdirSync(reportDir).filter((f) => f.endsWith(".json"))) {
+    const report = JSON.parse(readFileSync(path.join(reportDir, file), "utf8"));
+    counts.passed += report.numPassedTests ?? 0;
+    counts.failed += report.numFailedTests ?? 0;
+    counts.skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+  }
+  console.log(`\n${mode.name}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+  for (const key of Object.keys(totals)) totals[key] += counts[key];
+  if (counts.failed > 0) exitCode = 1;
+}
+
+if (totals.passed === 0) {
+  console.error("No test ran.");
+  exitCode = 1;
+}
+console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(exitCode);
