@@ -1,7 +1,9 @@
 import type { Cache } from "../../ports";
+import { encodeJson, settle } from "../json";
 
 interface Entry {
-  value: unknown;
+  /** The value as JSON text, so every read returns a fresh copy with the same shape Redis would give. */
+  json: string;
   expiresAt: number;
 }
 
@@ -18,18 +20,22 @@ export class MemoryCache implements Cache {
       this.entries.delete(key);
       return Promise.resolve(undefined);
     }
-    return Promise.resolve(entry.value as T);
+    return Promise.resolve(JSON.parse(entry.json) as T);
   }
 
   set<T>(key: string, value: T, ttlMs: number): Promise<void> {
-    this.entries.delete(key);
-    this.entries.set(key, { value: structuredClone(value), expiresAt: Date.now() + ttlMs });
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done) break;
-      this.entries.delete(oldest.value);
-    }
-    return Promise.resolve();
+    return settle(() => {
+      const json = encodeJson(value);
+      this.entries.delete(key);
+      // A value with no JSON form, or one that is already expired, reads back as a miss.
+      if (json === undefined || ttlMs <= 0) return;
+      this.entries.set(key, { json, expiresAt: Date.now() + ttlMs });
+      while (this.entries.size > this.maxEntries) {
+        const oldest = this.entries.keys().next();
+        if (oldest.done) break;
+        this.entries.delete(oldest.value);
+      }
+    });
   }
 
   delete(key: string): Promise<void> {

@@ -1,3 +1,4 @@
 export { MemoryCache } from "./cache";
-export { MemoryPubSub } from "./pubsub";
+export { MemoryPubSub, type MemoryPubSubOptions } from "./pubsub";
 export { MemoryRateLimiter } from "./rate-limiter";
+export { createMemoryAdapters, type MemoryAdapters, type MemoryAdaptersOptions } from "./factory";
