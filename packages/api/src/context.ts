@@ -1,4 +1,5 @@
 import type { CoreDeps } from "@genflow/core";
+import type { Auth } from "@genflow/core/auth";
 
 /** Who is calling. Ownership always comes from here, never from input. */
 export interface AuthUser {
@@ -36,6 +37,8 @@ export interface ApiConfig {
 export interface ApiServices extends CoreDeps {
   config: ApiConfig;
   metrics: ApiMetrics;
+  /** Sign-up, sign-in, sessions and API keys (`createAuth` from `@genflow/core/auth`). */
+  auth: Auth;
   /** Resolves the caller from a session cookie or `Authorization: Bearer <api key>`. */
   authenticate(headers: Headers): Promise<Principal | null>;
 }

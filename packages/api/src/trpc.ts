@@ -4,6 +4,7 @@ import superjson from "superjson";
 import { z } from "zod";
 
 import type { Context, Principal } from "./context";
+import { assertTrustedOrigin } from "./csrf";
 import { domainCodeOf, type ErrorEnvelope, INTERNAL_MESSAGE, toTRPCError } from "./errors";
 
 const t = initTRPC.context<Context>().create({
@@ -71,26 +72,40 @@ const observed = t.middleware(async ({ ctx, path, type, next }) => {
   return result;
 });
 
+/**
+ * Counts one request against a named policy under `key`; over the limit, sets `Retry-After` and
+ * throws LIMIT_EXCEEDED. For limits keyed on something other than the caller (e.g. an email).
+ */
+export async function enforceRateLimit(ctx: Context, policy: string, key: string, cost = 1): Promise<void> {
+  const outcome = await ctx.services.rateLimiter.consume(policy, key, cost);
+  if (!outcome.allowed) {
+    ctx.services.metrics.rateLimited(policy);
+    const seconds = Math.max(1, Math.ceil(outcome.retryAfterMs / 1000));
+    ctx.appendResponseHeader("Retry-After", String(seconds));
+    throw new DomainError("LIMIT_EXCEEDED", `Too many requests; try again in ${seconds}s`, {
+      retryAfterMs: outcome.retryAfterMs,
+      details: { policy, limit: outcome.limit },
+    });
+  }
+}
+
 /** Counts one request against a named policy for the caller (user, API key owner or IP). */
 export function rateLimit(policy: string, cost = 1) {
   return t.middleware(async ({ ctx, next }) => {
     const principal = await ctx.principal();
     const key = principal ? `user:${principal.user.id}` : `ip:${ctx.ip}`;
-    const outcome = await ctx.services.rateLimiter.consume(policy, key, cost);
-    if (!outcome.allowed) {
-      ctx.services.metrics.rateLimited(policy);
-      const seconds = Math.max(1, Math.ceil(outcome.retryAfterMs / 1000));
-      ctx.appendResponseHeader("Retry-After", String(seconds));
-      throw new DomainError("LIMIT_EXCEEDED", `Too many requests; try again in ${seconds}s`, {
-        retryAfterMs: outcome.retryAfterMs,
-        details: { policy, limit: outcome.limit },
-      });
-    }
+    await enforceRateLimit(ctx, policy, key, cost);
     return next();
   });
 }
 
-export const publicProcedure = t.procedure.use(observed).use(rateLimit("api"));
+/** Every mutation must pass the cross-site request check (see csrf.ts). */
+const csrf = t.middleware(async ({ ctx, type, next }) => {
+  if (type === "mutation") await assertTrustedOrigin(ctx);
+  return next();
+});
+
+export const publicProcedure = t.procedure.use(observed).use(csrf).use(rateLimit("api"));
 
 export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const principal = await ctx.principal();

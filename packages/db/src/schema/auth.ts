@@ -1,8 +1,9 @@
-import { boolean, index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { boolean, index, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 
 /**
- * Tables owned by the auth library (better-auth): users, sessions, credential accounts and
- * verification tokens. Field names follow its model; columns are snake_case.
+ * Tables owned by the auth library (better-auth and its api-key plugin): users, sessions,
+ * credential accounts, verification tokens and API keys. Field names follow its model; columns
+ * are snake_case.
  */
 export const user = pgTable("user", {
   id: text().primaryKey(),
@@ -67,4 +68,44 @@ export const verification = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index("verification_identifier_idx").on(t.identifier)],
+);
+
+/**
+ * API keys (the api-key plugin's `apikey` model). `key` holds the SHA-256 hash of the secret,
+ * never the secret itself; `start` keeps its first characters so a user can recognise it.
+ * `referenceId` is the owning user.
+ */
+export const apikey = pgTable(
+  "apikey",
+  {
+    id: text().primaryKey(),
+    configId: text().notNull().default("default"),
+    name: text(),
+    start: text(),
+    referenceId: text()
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    prefix: text(),
+    key: text().notNull(),
+    refillInterval: integer(),
+    refillAmount: integer(),
+    lastRefillAt: timestamp({ withTimezone: true }),
+    enabled: boolean().default(true),
+    rateLimitEnabled: boolean().default(true),
+    rateLimitTimeWindow: integer().default(86_400_000),
+    rateLimitMax: integer().default(10),
+    requestCount: integer().default(0),
+    remaining: integer(),
+    lastRequest: timestamp({ withTimezone: true }),
+    expiresAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull(),
+    updatedAt: timestamp({ withTimezone: true }).notNull(),
+    permissions: text(),
+    metadata: text(),
+  },
+  (t) => [
+    index("apikey_config_id_idx").on(t.configId),
+    index("apikey_reference_id_idx").on(t.referenceId),
+    index("apikey_key_idx").on(t.key),
+  ],
 );

@@ -1,0 +1,43 @@
+import { DomainError } from "@genflow/core/errors";
+
+import type { Context } from "./context";
+
+const REFUSED =
+  "Request refused: state-changing calls must come from a trusted origin (send an Origin header) or use an API key";
+
+function originOf(value: string): string | null {
+  try {
+    return new URL(value).origin;
+  } catch {
+    return null;
+  }
+}
+
+function isTrustedOrigin(origin: string, ctx: Context): boolean {
+  const normalized = originOf(origin);
+  if (!normalized) return false;
+  // The server's own address, as the browser addressed it.
+  const host = ctx.headers.get("host");
+  if (host && new URL(normalized).host === host.toLowerCase()) return true;
+  return ctx.services.config.trustedOrigins.some((trusted) => originOf(trusted) === normalized);
+}
+
+/**
+ * Cross-site request forgery guard for state-changing calls (every mutation, including sign-in
+ * and sign-up, which set cookies). Browsers attach cookies to cross-site requests but always say
+ * where a request came from, so a call passes when its `Origin` is the server itself or one of
+ * `config.trustedOrigins`, or when the browser marks it `Sec-Fetch-Site: same-origin`. Callers
+ * authenticated with an API key are exempt: a browser never adds an `Authorization` header on
+ * its own.
+ */
+export async function assertTrustedOrigin(ctx: Context): Promise<void> {
+  const principal = await ctx.principal();
+  if (principal?.via === "apiKey") return;
+  const origin = ctx.headers.get("origin");
+  if (origin && origin !== "null") {
+    if (isTrustedOrigin(origin, ctx)) return;
+    throw new DomainError("FORBIDDEN", REFUSED, { details: { reason: "untrusted_origin" } });
+  }
+  if (ctx.headers.get("sec-fetch-site") === "same-origin") return;
+  throw new DomainError("FORBIDDEN", REFUSED, { details: { reason: "missing_origin" } });
+}

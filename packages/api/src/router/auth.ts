@@ -1,0 +1,76 @@
+import {
+  createApiKey,
+  CreateApiKeyInput,
+  listApiKeys,
+  listUsers,
+  ListUsersInput,
+  revokeApiKey,
+  RevokeApiKeyInput,
+  signIn,
+  signInEmailLimitKey,
+  SignInInput,
+  signOut,
+  signUp,
+  SignUpInput,
+} from "@genflow/core/auth";
+
+import type { Context } from "../context";
+import {
+  adminProcedure,
+  createTRPCRouter,
+  enforceRateLimit,
+  protectedProcedure,
+  publicProcedure,
+} from "../trpc";
+
+function setCookies(ctx: Context, cookies: string[]) {
+  for (const cookie of cookies) ctx.appendResponseHeader("Set-Cookie", cookie);
+}
+
+const apiKeysRouter = createTRPCRouter({
+  /** The caller's keys: name, first characters, created, last used, expiry. Never the key. */
+  list: protectedProcedure.query(({ ctx }) => listApiKeys(ctx.services, ctx.principal)),
+  /** Creates a key; the full key is in this response only. */
+  create: protectedProcedure
+    .input(CreateApiKeyInput)
+    .mutation(({ ctx, input }) => createApiKey(ctx.services, ctx.principal, input)),
+  /** Revokes one of the caller's keys; it stops working immediately. */
+  revoke: protectedProcedure
+    .input(RevokeApiKeyInput)
+    .mutation(({ ctx, input }) => revokeApiKey(ctx.services, ctx.principal, input)),
+});
+
+export const authRouter = createTRPCRouter({
+  signUp: publicProcedure.input(SignUpInput).mutation(async ({ ctx, input }) => {
+    await enforceRateLimit(ctx, "auth.signUp.ip", `ip:${ctx.ip}`);
+    const { user, cookies } = await signUp(ctx.services, input, ctx);
+    setCookies(ctx, cookies);
+    return { user };
+  }),
+
+  signIn: publicProcedure.input(SignInInput).mutation(async ({ ctx, input }) => {
+    await enforceRateLimit(ctx, "auth.signIn.ip", `ip:${ctx.ip}`);
+    await enforceRateLimit(ctx, "auth.signIn.email", signInEmailLimitKey(input.email));
+    const { user, cookies } = await signIn(ctx.services, input, ctx);
+    setCookies(ctx, cookies);
+    return { user };
+  }),
+
+  /** Ends the current browser session and clears its cookies. Safe to call when signed out. */
+  signOut: publicProcedure.mutation(async ({ ctx }) => {
+    const { cookies } = await signOut(ctx.services, ctx);
+    setCookies(ctx, cookies);
+    return { ok: true as const };
+  }),
+
+  /** The current caller, or null. */
+  session: publicProcedure.query(async ({ ctx }) => {
+    const principal = await ctx.principal();
+    return principal ? { user: principal.user, via: principal.via } : null;
+  }),
+
+  apiKeys: apiKeysRouter,
+
+  /** Every account, for administrators. */
+  users: adminProcedure.input(ListUsersInput).query(({ ctx, input }) => listUsers(ctx.services, input)),
+});

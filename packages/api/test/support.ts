@@ -1,0 +1,323 @@
+import { randomBytes } from "node:crypto";
+
+import { type AuthConfig, authRateLimitPolicies, createAuth } from "@genflow/core/auth";
+import { createMemoryAdapters } from "@genflow/core/adapters/memory";
+import { createRedisAdapters } from "@genflow/core/adapters/redis";
+import { ERROR_CODES } from "@genflow/core/errors";
+import type { Cache, Logger, PubSub, RateLimiter, RateLimitPolicy } from "@genflow/core/ports";
+import { systemClock } from "@genflow/core/ports";
+import type { Database } from "@genflow/db";
+import { createTestDatabase, type TestDatabase } from "@genflow/db/testing";
+import { TRPCError } from "@trpc/server";
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import superjson, { type SuperJSONResult } from "superjson";
+import { z } from "zod";
+
+import {
+  appRouter,
+  type ApiMetrics,
+  type ApiServices,
+  type AuthUser,
+  createCallerFactory,
+  createContext,
+  domainCodeOf,
+  type ErrorEnvelope,
+} from "../src/index";
+
+/** The server's public URL in tests; requests from this origin are same-origin. */
+export const TEST_BASE_URL = "http://localhost:3000";
+/** A second origin the server trusts (a separately served SPA). */
+export const TEST_TRUSTED_ORIGIN = "http://localhost:5173";
+/** An origin the server does not trust. */
+export const FOREIGN_ORIGIN = "https://evil.example";
+
+export interface CallerOptions {
+  /** A `Cookie` header, e.g. the `cookie` returned by `signUp`. */
+  cookie?: string;
+  /** Sent as `Authorization: Bearer <apiKey>`. */
+  apiKey?: string;
+  /** The caller's address. Default `203.0.113.1`. */
+  ip?: string;
+  /** The `Origin` header; `null` sends none. Default: the server's own origin. */
+  origin?: string | null;
+  /** Any further request headers. */
+  headers?: Record<string, string>;
+}
+
+export interface LogEntry {
+  level: "debug" | "info" | "warn" | "error";
+  bindings: Record<string, unknown>;
+  message: string | undefined;
+}
+
+export interface RecordedMetrics extends ApiMetrics {
+  procedures: { path: string; type: string; code: string; durationMs: number }[];
+  rateLimitedPolicies: string[];
+}
+
+export interface HarnessOptions {
+  /** Rate-limit policies, merged over the defaults (a generous `api` policy plus the auth policies). */
+  policies?: Record<string, RateLimitPolicy>;
+  /** Overrides for the auth configuration (secret, baseURL, trustedOrigins…). */
+  auth?: Partial<AuthConfig>;
+}
+
+interface HttpResult<T> {
+  status: number;
+  headers: Headers;
+  /** The procedure's result, when it succeeded. */
+  data: T | undefined;
+  /** The error envelope, when it failed. */
+  error: (ErrorEnvelope & { httpStatus: number }) | undefined;
+}
+
+const HttpFailure = z.object({
+  error: z.object({
+    json: z.object({
+      data: z.object({
+        code: z.enum(ERROR_CODES),
+        message: z.string(),
+        details: z.record(z.string(), z.unknown()).nullable(),
+        requestId: z.string(),
+        httpStatus: z.number(),
+      }),
+    }),
+  }),
+});
+const HttpSuccess = z.object({
+  result: z.object({ data: z.custom<SuperJSONResult>((v) => typeof v === "object" && v !== null && "json" in v) }),
+});
+
+function recordingLogger(entries: LogEntry[], base: Record<string, unknown> = {}): Logger {
+  const at =
+    (level: LogEntry["level"]) =>
+    (first: string | Record<string, unknown>, message?: string): void => {
+      if (typeof first === "string") entries.push({ level, bindings: base, message: first });
+      else entries.push({ level, bindings: { ...base, ...first }, message });
+    };
+  return {
+    debug: at("debug"),
+    info: at("info"),
+    warn: at("warn"),
+    error: at("error"),
+    child: (bindings) => recordingLogger(entries, { ...base, ...bindings }),
+  };
+}
+
+function recordingMetrics(): RecordedMetrics {
+  const procedures: RecordedMetrics["procedures"] = [];
+  const rateLimitedPolicies: string[] = [];
+  return {
+    procedures,
+    rateLimitedPolicies,
+    procedureDone: (info) => procedures.push(info),
+    rateLimited: (policy) => rateLimitedPolicies.push(policy),
+    subscriptionOpened: () => undefined,
+    subscriptionClosed: () => undefined,
+  };
+}
+
+/** Turns Set-Cookie values into the `Cookie` header a browser would send next (cleared cookies dropped). */
+export function cookieHeaderFrom(setCookies: string[]): string {
+  const pairs: string[] = [];
+  for (const setCookie of setCookies) {
+    const [pair = ""] = setCookie.split(";");
+    const eq = pair.indexOf("=");
+    if (eq <= 0) continue;
+    const value = pair.slice(eq + 1).trim();
+    if (!value || /;\s*max-age=0/i.test(setCookie)) continue;
+    pairs.push(`${pair.slice(0, eq).trim()}=${value}`);
+  }
+  return pairs.join("; ");
+}
+
+/**
+ * Awaits a procedure call that must fail and returns its domain error code (`NOT_FOUND`,
+ * `UNAUTHORIZED`…) and the underlying TRPCError.
+ */
+export async function failureOf(call: Promise<unknown>): Promise<{ code: string; error: TRPCError }> {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof TRPCError) return { code: domainCodeOf(error), error };
+    throw error;
+  }
+  throw new Error("expected the call to fail, but it succeeded");
+}
+
+let ipCounter = 0;
+/** A fresh client address, so per-address limits of one test do not leak into another. */
+export function uniqueIp(): string {
+  ipCounter += 1;
+  return `198.51.${Math.floor(ipCounter / 250) % 250}.${(ipCounter % 250) + 1}`;
+}
+
+/**
+ * Real services on a throwaway database: PGlite in memory, or a fresh Postgres database when
+ * `DATABASE_URL` is set; in-process cache, limiter and pub/sub, or Redis (under a random key
+ * prefix) when `REDIS_URL` is set. Call `close()` in `afterAll`.
+ */
+export async function createTestHarness(options: HarnessOptions = {}) {
+  const testDb: TestDatabase = await createTestDatabase(process.env.DATABASE_URL);
+  const logs: LogEntry[] = [];
+  const log = recordingLogger(logs);
+  const metrics = recordingMetrics();
+  const policies: Record<string, RateLimitPolicy> = {
+    api: { points: 100_000, durationSec: 60 },
+    ...authRateLimitPolicies,
+    ...options.policies,
+  };
+
+  let adapters: { cache: Cache; rateLimiter: RateLimiter; pubsub: PubSub; close(): Promise<void> };
+  const redisUrl = process.env.REDIS_URL;
+  if (redisUrl) {
+    adapters = await createRedisAdapters({
+      url: redisUrl,
+      keyPrefix: `genflow-test:${randomBytes(6).toString("hex")}:`,
+      policies,
+      log,
+    });
+  } else {
+    adapters = createMemoryAdapters({ policies, log });
+  }
+
+  const db: Database = testDb.db;
+  const createCaller = createCallerFactory(appRouter);
+  let requestCounter = 0;
+
+  /** Services and callers for a server with the given auth configuration, over the shared database and adapters. */
+  function serve(authOverrides: Partial<AuthConfig> = {}) {
+    const authConfig: AuthConfig = {
+      secret: randomBytes(32).toString("hex"),
+      baseURL: TEST_BASE_URL,
+      trustedOrigins: [TEST_TRUSTED_ORIGIN],
+      ...authOverrides,
+    };
+    const auth = createAuth({ db, cache: adapters.cache, clock: systemClock, log }, authConfig);
+    const services: ApiServices = {
+      db,
+      cache: adapters.cache,
+      rateLimiter: adapters.rateLimiter,
+      pubsub: adapters.pubsub,
+      log,
+      clock: systemClock,
+      config: { debug: false, trustedOrigins: authConfig.trustedOrigins, production: false },
+      metrics,
+      auth,
+      authenticate: auth.authenticate,
+    };
+    const host = new URL(authConfig.baseURL).host;
+
+    function requestHeaders(opts: CallerOptions): Headers {
+      const headers = new Headers({ host, "user-agent": "genflow-tests/1.0", ...opts.headers });
+      const origin = opts.origin === undefined ? authConfig.baseURL : opts.origin;
+      if (origin !== null) headers.set("origin", origin);
+      if (opts.cookie) headers.set("cookie", opts.cookie);
+      if (opts.apiKey) headers.set("authorization", `Bearer ${opts.apiKey}`);
+      return headers;
+    }
+
+    /** A caller plus the response headers its calls produce (Set-Cookie, Retry-After…). */
+    function request(opts: CallerOptions = {}) {
+      const responseHeaders = new Headers();
+      requestCounter += 1;
+      const ctx = createContext(services, {
+        requestId: `test-${requestCounter}`,
+        ip: opts.ip ?? "203.0.113.1",
+        headers: requestHeaders(opts),
+        appendResponseHeader: (name, value) => responseHeaders.append(name, value),
+      });
+      return { api: createCaller(ctx), responseHeaders };
+    }
+
+    /** Calls a procedure the way the HTTP host does, returning status, headers and the error envelope. */
+    async function http<T = unknown>(
+      type: "query" | "mutation",
+      path: string,
+      input: unknown,
+      opts: CallerOptions = {},
+    ): Promise<HttpResult<T>> {
+      const headers = requestHeaders(opts);
+      const encoded = JSON.stringify(superjson.serialize(input));
+      let url = `${authConfig.baseURL}/trpc/${path}`;
+      let init: RequestInit = { method: "GET", headers };
+      if (type === "query") url += `?input=${encodeURIComponent(encoded)}`;
+      else {
+        headers.set("content-type", "application/json");
+        init = { method: "POST", headers, body: encoded };
+      }
+      requestCounter += 1;
+      const requestId = `test-http-${requestCounter}`;
+      const response = await fetchRequestHandler({
+        endpoint: "/trpc",
+        req: new Request(url, init),
+        router: appRouter,
+        createContext: ({ resHeaders }) =>
+          createContext(services, {
+            requestId,
+            ip: opts.ip ?? "203.0.113.1",
+            headers,
+            appendResponseHeader: (name, value) => resHeaders.append(name, value),
+          }),
+      });
+      const body: unknown = await response.json();
+      let data: T | undefined;
+      let error: HttpResult<T>["error"];
+      const failed = HttpFailure.safeParse(body);
+      if (failed.success) error = failed.data.error.json.data;
+      else {
+        const ok = HttpSuccess.parse(body);
+        data = superjson.deserialize<T>(ok.result.data);
+      }
+      return { status: response.status, headers: response.headers, data, error };
+    }
+
+    return {
+      services,
+      authConfig,
+      /** A tRPC caller for one request with the given credentials and headers. */
+      caller: (opts: CallerOptions = {}) => request(opts).api,
+      request,
+      http,
+    };
+  }
+
+  const main = serve(options.auth);
+  const { request } = main;
+
+  let userCounter = 0;
+  /** Creates an account through `auth.signUp` and returns it with the session cookie. */
+  async function signUp(overrides: Partial<{ email: string; password: string; name: string }> = {}) {
+    userCounter += 1;
+    const input = {
+      email: overrides.email ?? `user${userCounter}-${randomBytes(4).toString("hex")}@example.com`,
+      password: overrides.password ?? `correct horse ${userCounter}`,
+      name: overrides.name ?? `User ${userCounter}`,
+    };
+    const { api, responseHeaders } = request({ ip: uniqueIp() });
+    const { user } = await api.auth.signUp(input);
+    const cookie = cookieHeaderFrom(responseHeaders.getSetCookie());
+    if (!cookie) throw new Error("sign-up set no session cookie");
+    return { user: user satisfies AuthUser, cookie, email: input.email, password: input.password };
+  }
+
+  return {
+    ...main,
+    db,
+    testDb,
+    logs,
+    metrics,
+    signUp,
+    /**
+     * Another server configuration (e.g. an https `baseURL`) over the same database, cache and
+     * limiter: `{ services, authConfig, caller, request, http }`.
+     */
+    serve,
+    async close() {
+      await adapters.close();
+      await testDb.destroy();
+    },
+  };
+}
+
+export type TestHarness = Awaited<ReturnType<typeof createTestHarness>>;

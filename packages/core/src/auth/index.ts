@@ -1,0 +1,30 @@
+export { createAuth, type Auth, type AuthDeps } from "./create-auth";
+export type { AuthConfig } from "./better-auth";
+export { API_KEY_PREFIX } from "./better-auth";
+export { PRINCIPAL_CACHE_TTL_MS } from "./authenticate";
+export { hashApiKey } from "./credentials";
+export { authRateLimitPolicies, signInEmailLimitKey, type AuthRateLimitPolicy } from "./policies";
+export { signUp, type SignedIn } from "./sign-up";
+export { signIn } from "./sign-in";
+export { signOut } from "./sign-out";
+export { createApiKey, MAX_API_KEYS_PER_USER } from "./create-api-key";
+export { listApiKeys } from "./list-api-keys";
+export { revokeApiKey } from "./revoke-api-key";
+export { listUsers } from "./list-users";
+export {
+  CreateApiKeyInput,
+  DisplayName,
+  Email,
+  ListUsersInput,
+  Password,
+  RevokeApiKeyInput,
+  Role,
+  SignInInput,
+  SignUpInput,
+  type ApiKeySummary,
+  type AuthPrincipal,
+  type AuthRequest,
+  type AuthUser,
+  type CreatedApiKey,
+  type UserSummary,
+} from "./schemas";
