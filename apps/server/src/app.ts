@@ -1,40 +1,87 @@
-import { randomUUID } from "node:crypto";
+import type { ApiServices } from "@genflow/api";
+import type { HealthCheck } from "@genflow/core/ports";
+import express, { Router, type Express } from "express";
+import type { Logger } from "pino";
 
-import { appRouter, createContext, type ApiServices } from "@genflow/api";
-import { createExpressMiddleware } from "@trpc/server/adapters/express";
-import express from "express";
+import type { Env } from "./env";
+import { healthRoutes } from "./health";
+import { httpLogger } from "./http-logger";
+import { notFoundHandler, restErrorHandler, type RestErrorOptions } from "./http-error";
+import { metricsHandler, type HostMetrics } from "./metrics";
+import { createPanelRouter } from "./panel";
+import { requestId } from "./request-id";
+import { corsPolicy, securityHeaders } from "./security";
+import { trpcHandler } from "./trpc-handler";
+import { webRoutes } from "./web";
 
-function toHeaders(raw: express.Request["headers"]): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(raw)) {
-    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-    else if (value !== undefined) headers.set(name, value);
-  }
-  return headers;
+export interface AppOptions {
+  env: Pick<
+    Env,
+    "BODY_LIMIT_BYTES" | "CORS_ORIGINS" | "DEBUG" | "METRICS_TOKEN" | "PUBLIC_URL" | "TRUST_PROXY"
+  >;
+  services: ApiServices;
+  log: Logger;
+  metrics: HostMetrics;
+  healthChecks: readonly HealthCheck[];
+  /** REST routes, mounted under /api after the JSON body parser. */
+  api?: Router;
+  /** Other routes at the root (e.g. the panel's schema), mounted before the SPA's fallback. */
+  routes?: readonly Router[];
+  /** Folder of the built SPA to serve, when it should be served. */
+  webDir?: string | undefined;
+  /** True once shutdown has begun (readiness turns 503). */
+  draining?: () => boolean;
 }
 
-export function createApp(services: ApiServices) {
+/**
+ * The HTTP surface: request ids and logs, security headers, CORS, probes, metrics, the API at
+ * /trpc, REST under /api, and the SPA. Every error leaves as the `{ error: { … } }` envelope.
+ */
+export function createApp(options: AppOptions): Express {
+  const { env, metrics } = options;
+  const errors: RestErrorOptions = { debug: env.DEBUG, onError: (code) => metrics.error(code) };
+
   const app = express();
   app.disable("x-powered-by");
-  app.get("/healthz", (_req, res) => {
-    res.json({ ok: true });
-  });
+  app.set("trust proxy", env.TRUST_PROXY);
+  app.set("etag", "weak");
+
+  app.use(requestId());
+  app.use(httpLogger(options.log));
+  app.use(metrics.http());
+  app.use(securityHeaders({ https: env.PUBLIC_URL.startsWith("https:") }));
+  app.use(corsPolicy(env.CORS_ORIGINS));
+
+  app.use(
+    healthRoutes({ checks: options.healthChecks, draining: options.draining ?? (() => false) }),
+  );
+  app.get("/metrics", metricsHandler(metrics.registry, env.METRICS_TOKEN, errors));
+
   app.use(
     "/trpc",
-    createExpressMiddleware({
-      router: appRouter,
-      maxBodySize: 1_048_576,
-      createContext: ({ req, res }) => {
-        const requestId = req.header("x-request-id") ?? randomUUID();
-        res.setHeader("x-request-id", requestId);
-        return createContext(services, {
-          requestId,
-          ip: req.ip ?? "unknown",
-          headers: toHeaders(req.headers),
-          appendResponseHeader: (name, value) => res.appendHeader(name, value),
-        });
-      },
+    trpcHandler({
+      services: options.services,
+      maxBodySize: env.BODY_LIMIT_BYTES,
+      onErrorCode: (code) => metrics.error(code),
     }),
   );
+
+  const api = Router();
+  api.use(express.json({ limit: env.BODY_LIMIT_BYTES }));
+  if (options.api) api.use(options.api);
+  api.use(notFoundHandler(errors));
+  app.use("/api", api);
+
+  app.use(
+    createPanelRouter({
+      production: options.services.config.production,
+      authenticate: (headers) => options.services.authenticate(headers),
+    }),
+  );
+  for (const routes of options.routes ?? []) app.use(routes);
+  if (options.webDir) app.use(webRoutes(options.webDir));
+
+  app.use(notFoundHandler(errors));
+  app.use(restErrorHandler(errors));
   return app;
 }

@@ -1,46 +1,140 @@
-import type { ApiServices } from "@genflow/api";
-import { systemClock } from "@genflow/core/ports";
-import { MemoryCache, MemoryPubSub, MemoryRateLimiter } from "@genflow/core/adapters/memory";
-import { createDb, type DbHandle } from "@genflow/db";
 import path from "node:path";
 
+import type { ApiServices } from "@genflow/api";
+import { createAdapters } from "@genflow/core/adapters";
+import { authRateLimitPolicies, createAuth } from "@genflow/core/auth";
+import { systemClock } from "@genflow/core/ports";
+import { pruneUserEvents } from "@genflow/core/events";
+import type { HealthCheck, Logger, RateLimitPolicy } from "@genflow/core/ports";
+import { createDb, type DbHandle } from "@genflow/db";
+
 import type { Env } from "./env";
-import type { Logger } from "@genflow/core/ports";
+import { databaseHealthCheck } from "./health";
+import type { HostMetrics } from "./metrics";
 
 export interface ServerDeps {
   services: ApiServices;
   db: DbHandle;
+  /** What /readyz reports on. */
+  healthChecks: HealthCheck[];
+  /** Closes everything this built, in reverse order. Call after the last request. */
   close(): Promise<void>;
 }
 
-/** The composition root: every adapter is built here, once, and closed on shutdown. */
-export async function buildDeps(env: Env, log: Logger): Promise<ServerDeps> {
-  const db = await createDb({
-    databaseUrl: env.DATABASE_URL,
-    pgliteDir: path.join(env.DATA_DIR, "pglite"),
-  });
-  await db.migrate();
-  const services: ApiServices = {
-    db: db.db,
-    cache: new MemoryCache(),
-    rateLimiter: new MemoryRateLimiter({ api: { points: 600, durationSec: 60 } }),
-    pubsub: new MemoryPubSub(),
-    log,
-    clock: systemClock,
-    config: { debug: env.DEBUG, trustedOrigins: [], production: env.NODE_ENV === "production" },
-    metrics: {
-      procedureDone: () => undefined,
-      rateLimited: () => undefined,
-      subscriptionOpened: () => undefined,
-      subscriptionClosed: () => undefined,
-    },
-    authenticate: () => Promise.resolve(null),
+export interface BuildDepsOptions {
+  log: Logger;
+  metrics: HostMetrics;
+  /** Signs sessions (see auth-secret.ts). */
+  authSecret: string;
+  /** An open, migrated database to use instead of opening one from env. Left open by `close()`. */
+  db?: DbHandle | undefined;
+  /** Migrations shipped next to the bundled server; the db package's own folder otherwise. */
+  migrationsFolder?: string | undefined;
+}
+
+/**
+ * The composition root: every adapter is built here, once, and closed on shutdown. If a step
+ * fails, whatever was already opened is closed before the error propagates.
+ */
+export async function buildDeps(env: Env, options: BuildDepsOptions): Promise<ServerDeps> {
+  const { log, metrics } = options;
+  const closers: (() => Promise<void>)[] = [];
+  const close = async () => {
+    for (const closer of closers.splice(0).reverse()) {
+      try {
+        await closer();
+      } catch (error) {
+        log.error({ err: error }, "error while closing a dependency");
+      }
+    }
   };
-  return {
-    services,
-    db,
-    async close() {
-      await db.close();
-    },
+
+  try {
+    let db = options.db;
+    if (!db) {
+      const opened = await createDb({
+        databaseUrl: env.DATABASE_URL,
+        pgliteDir: path.join(env.DATA_DIR, "pglite"),
+        migrationsFolder: options.migrationsFolder,
+      });
+      closers.push(() => opened.close());
+      await opened.migrate();
+      db = opened;
+    }
+
+    const policies: Record<string, RateLimitPolicy> = {
+      api: { points: env.RATE_LIMIT_API_PER_MINUTE, durationSec: 60 },
+      ...authRateLimitPolicies,
+    };
+    // Redis when REDIS_URL is set (shared by every process, degrading to in-process on outages).
+    const shared = await createAdapters({
+      redisUrl: env.REDIS_URL,
+      keyPrefix: env.REDIS_KEY_PREFIX,
+      policies,
+      log,
+      onStateChange: (up) => metrics.redisStateChanged(up),
+      onFallback: (component) => metrics.redisFallback(component),
+    });
+    closers.push(() => shared.close());
+
+    const healthChecks: HealthCheck[] = [databaseHealthCheck(db), ...shared.healthChecks];
+
+    const trustedOrigins = [...new Set([new URL(env.PUBLIC_URL).origin, ...env.CORS_ORIGINS])];
+    const core = {
+      db: db.db,
+      cache: shared.cache,
+      rateLimiter: shared.rateLimiter,
+      pubsub: shared.pubsub,
+      log,
+      clock: systemClock,
+    };
+    const auth = createAuth(core, {
+      secret: options.authSecret,
+      baseURL: env.PUBLIC_URL,
+      trustedOrigins,
+    });
+
+    const services: ApiServices = {
+      ...core,
+      config: { debug: env.DEBUG, trustedOrigins, production: env.NODE_ENV === "production" },
+      metrics: metrics.api,
+      auth,
+      authenticate: auth.authenticate,
+    };
+    closers.push(scheduleEventRetention(core, log));
+    return { services, db, healthChecks, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
+
+/**
+ * Prunes old user events (older than 7 days, or beyond each user's newest 1,000) once an hour,
+ * starting a minute after start-up. Idempotent, so several server processes may all run it.
+ */
+function scheduleEventRetention(
+  deps: Parameters<typeof pruneUserEvents>[0],
+  log: Logger,
+): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  const run = () => {
+    running ??= pruneUserEvents(deps, {})
+      .then(({ expired, overflow }) => {
+        if (expired + overflow > 0) log.info({ expired, overflow }, "pruned old user events");
+      })
+      .catch((error: unknown) => log.warn({ err: error }, "event retention run failed"))
+      .finally(() => {
+        running = undefined;
+      });
+  };
+  const first = setTimeout(run, 60_000).unref();
+  const every = setInterval(run, RETENTION_INTERVAL_MS).unref();
+  return async () => {
+    clearTimeout(first);
+    clearInterval(every);
+    await running;
   };
 }

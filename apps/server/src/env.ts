@@ -1,45 +1,121 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
 import { createEnv } from "@t3-oss/env-core";
 import { z } from "zod";
 
-const bool = z
-  .enum(["true", "false", "1", "0", "yes", "no", "on", "off"])
-  .transform((v) => ["true", "1", "yes", "on"].includes(v));
+const TRUE = ["true", "1", "yes", "on"];
+const FALSE = ["false", "0", "no", "off"];
 
-/** Every variable the server reads, validated once at start. See .env.example. */
+const bool = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => TRUE.includes(v) || FALSE.includes(v), "must be true or false")
+  .transform((v) => TRUE.includes(v));
+
+const integer = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce
+    .number({ error: "must be a whole number" })
+    .int("must be a whole number")
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
+
+const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" });
+
+/** `a,b , c` → ["a", "b", "c"]; every entry must be an http(s) origin. */
+const originList = z
+  .string()
+  .transform((v) =>
+    v
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .pipe(z.array(httpUrl.transform((u) => new URL(u).origin)));
+
+/** Express `trust proxy`: true/false, a hop count, or a comma-separated list of addresses/subnets. */
+const trustProxy = z
+  .string()
+  .trim()
+  .min(1)
+  .transform((v): boolean | number | string => {
+    const lower = v.toLowerCase();
+    if (lower === "true") return true;
+    if (lower === "false") return false;
+    // A number is a hop count ("1": trust the one proxy in front of us), not a boolean.
+    if (/^\d+$/.test(v)) return Number(v);
+    return v;
+  });
+
+/** Where `vite build` puts the SPA, relative to this module (src/ in development, dist/ when bundled). */
+const defaultWebDistDir = fileURLToPath(new URL("../../web/dist", import.meta.url));
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+function schema(production: boolean) {
+  return {
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    HOST: z.string().default("0.0.0.0"),
+    PORT: integer(0, 65_535).default(3000),
+    DATA_DIR: z.string().default("./data"),
+    DATABASE_URL: z
+      .url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// URL" })
+      .optional(),
+    REDIS_URL: z
+      .url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" })
+      .optional(),
+    REDIS_KEY_PREFIX: z.string().default("genflow:"),
+    PUBLIC_URL: httpUrl.transform((u) => u.replace(/\/+$/, "")).optional(),
+    AUTH_SECRET: production
+      ? z
+          .string({ error: "is required in production (at least 32 random characters)" })
+          .min(32, "must be at least 32 characters")
+      : z.string().min(32, "must be at least 32 characters").optional(),
+    CORS_ORIGINS: originList.default([]),
+    TRUST_PROXY: trustProxy.default(false),
+    LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+    DEBUG: bool.default(false),
+    BODY_LIMIT_BYTES: integer(1024).default(1_048_576),
+    RATE_LIMIT_API_PER_MINUTE: integer(1).default(600),
+    SHUTDOWN_TIMEOUT_MS: integer(0).default(10_000),
+    WEB_DIST_DIR: z.string().default(defaultWebDistDir),
+    SERVE_WEB: bool.default(true),
+    METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  };
+}
+
+function issueName(issue: { path?: readonly (PropertyKey | { key: PropertyKey })[] | undefined }) {
+  const name = issue.path?.map((p) => String(typeof p === "object" ? p.key : p)).join(".");
+  return name === undefined || name === "" ? "(environment)" : name;
+}
+
+/**
+ * Every variable the server reads, validated once at start (see .env.example). Throws an
+ * {@link EnvError} naming every problem at once.
+ */
 export function loadEnv(source: Record<string, string | undefined> = process.env) {
-  return createEnv({
-    runtimeEnv: source,
+  // env-core deletes empty strings from the object it is given; never touch the caller's.
+  const runtimeEnv = { ...source };
+  const production = runtimeEnv.NODE_ENV === "production";
+  const env = createEnv({
+    runtimeEnv,
     emptyStringAsUndefined: true,
-    server: {
-      NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-      HOST: z.string().default("0.0.0.0"),
-      PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
-      DATA_DIR: z.string().default("./data"),
-      DATABASE_URL: z
-        .string()
-        .url()
-        .refine((v) => /^postgres(ql)?:\/\//.test(v), "must be a postgres:// URL")
-        .optional(),
-      REDIS_URL: z
-        .string()
-        .url()
-        .refine((v) => /^rediss?:\/\//.test(v), "must be a redis:// URL")
-        .optional(),
-      REDIS_KEY_PREFIX: z.string().default("genflow:"),
-      LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-      DEBUG: bool.default(false),
-    },
+    server: schema(production),
     onValidationError(issues) {
-      const lines = issues.map((issue) => {
-        const name = issue.path?.map((p) => (typeof p === "object" ? p.key : p)).join(".");
-        return `  - ${name ?? "(environment)"}: ${issue.message}`;
-      });
+      const lines = issues.map((issue) => `  - ${issueName(issue)}: ${issue.message}`);
       throw new EnvError(`Invalid configuration:\n${lines.join("\n")}\nSee .env.example.`);
     },
   });
+  return { ...env, PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${env.PORT}` };
 }
 
 export type Env = ReturnType<typeof loadEnv>;
+
+/** Reads `.env` from the working directory into process.env when present; real variables win. */
+export function loadDotEnvFile(file = ".env"): void {
+  if (existsSync(file)) process.loadEnvFile(file);
+}
 
 export class EnvError extends Error {
   override readonly name = "EnvError";

@@ -1,37 +1,61 @@
-import { createApp } from "./app";
-import { buildDeps } from "./deps";
-import { EnvError, loadEnv } from "./env";
+import { EnvError, loadDotEnvFile, loadEnv, type Env } from "./env";
 
-async function main() {
-  let env;
+function readEnv(): Env {
   try {
-    env = loadEnv();
+    loadDotEnvFile();
+    return loadEnv();
   } catch (error) {
     if (error instanceof EnvError) {
+      // One readable message naming every problem; a stack trace would only bury it.
       console.error(error.message);
       process.exit(1);
     }
     throw error;
   }
-  const log = {
-    debug: console.debug,
-    info: console.info,
-    warn: console.warn,
-    error: console.error,
-    child() {
-      return log;
-    },
-  };
-  const deps = await buildDeps(env, log);
-  const app = createApp(deps.services);
-  const server = app.listen(env.PORT, env.HOST, () => {
-    console.info(`GenFlow listening on http://localhost:${env.PORT}`);
-  });
-  const shutdown = () => {
-    server.close(() => void deps.close().then(() => process.exit(0)));
-  };
-  process.once("SIGINT", shutdown);
-  process.once("SIGTERM", shutdown);
 }
 
-void main();
+async function main() {
+  const env = readEnv();
+  // Loaded after the environment checks out, so a configuration mistake is reported at once.
+  const { createServer } = await import("./server");
+  const server = await createServer(env);
+  const { log } = server;
+
+  process.on("unhandledRejection", (reason) => {
+    log.error({ err: reason }, "unhandled promise rejection");
+  });
+  process.on("uncaughtException", (error) => {
+    log.fatal({ err: error }, "uncaught exception; exiting");
+    process.exit(1);
+  });
+
+  const listening = await server.listen(env.PORT, env.HOST);
+  log.info(
+    { port: listening.port, publicUrl: env.PUBLIC_URL },
+    `GenFlow listening on ${listening.url}`,
+  );
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log.warn({ signal }, "second signal received; exiting now");
+      process.exit(1);
+    }
+    stopping = true;
+    log.info({ signal }, "shutdown requested");
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+main().catch((error: unknown) => {
+  console.error("GenFlow failed to start:", error instanceof Error ? error.message : error);
+  process.exit(1);
+});

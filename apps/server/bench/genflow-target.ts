@@ -1,0 +1,99 @@
+// GenFlow's real host, configured as in production, with one user and one API key to call it with.
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+import { pino } from "pino";
+import superjson from "superjson";
+
+import { loadEnv } from "../src/env";
+import { createServer } from "../src/server";
+import type { TargetReady } from "./protocol";
+
+/** The server's public origin; mutations from a browser session must come from it. */
+const ORIGIN = "http://localhost:3000";
+
+export interface RunningGenflow {
+  ready: TargetReady;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the host from `createServer(loadEnv(…))`: embedded PGlite in a fresh data folder,
+ * NODE_ENV=production, `info` logs serialised to /dev/null, metrics, request ids and the API rate
+ * limit all on (the limit is set high enough never to reject; every request is still counted).
+ * Then signs a user up and creates an API key over HTTP, the way a client would.
+ */
+export async function startGenflow(): Promise<RunningGenflow> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), "genflow-bench-"));
+  const env = loadEnv({
+    NODE_ENV: "production",
+    HOST: "127.0.0.1",
+    PORT: "0",
+    DATA_DIR: dataDir,
+    PUBLIC_URL: ORIGIN,
+    AUTH_SECRET: randomBytes(32).toString("base64url"),
+    LOG_LEVEL: "info",
+    RATE_LIMIT_API_PER_MINUTE: String(1_000_000_000),
+    // The SPA is mounted after /trpc and never sees these requests; leaving it out keeps the
+    // target independent of whether the web app has been built.
+    SERVE_WEB: "false",
+  });
+  // Asynchronous writes to a real file descriptor, like the default stdout destination.
+  const logDestination = pino.destination({ dest: "/dev/null", sync: false });
+  const server = await createServer(env, { logDestination });
+  const listening = await server.listen(0, "127.0.0.1");
+  const url = `http://127.0.0.1:${listening.port}`;
+
+  const close = async () => {
+    await listening.close();
+    logDestination.flushSync();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+
+  try {
+    const email = `bench-${randomBytes(4).toString("hex")}@example.com`;
+    const signedUp = await mutate(url, "auth.signUp", {
+      email,
+      password: randomBytes(12).toString("base64url"),
+      name: "Benchmark",
+    });
+    const cookie = signedUp.headers
+      .getSetCookie()
+      .map((setCookie) => setCookie.split(";", 1)[0])
+      .join("; ");
+    if (!cookie) throw new Error("sign-up set no session cookie");
+
+    const created = await mutate(url, "auth.apiKeys.create", { name: "benchmark" }, { cookie });
+    const { key } = created.data as { key?: unknown };
+    if (typeof key !== "string") throw new Error("auth.apiKeys.create returned no key");
+
+    return {
+      ready: {
+        kind: "genflow",
+        port: listening.port,
+        path: "/trpc/system.info",
+        headers: { authorization: `Bearer ${key}` },
+        user: { email },
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/** A tRPC mutation over HTTP from the trusted origin; fails on anything but 200. */
+async function mutate(url: string, procedure: string, input: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(`${url}/trpc/${procedure}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: ORIGIN, ...headers },
+    body: JSON.stringify(superjson.serialize(input)),
+  });
+  const text = await response.text();
+  if (response.status !== 200) throw new Error(`${procedure} answered ${response.status}: ${text}`);
+  const body = JSON.parse(text) as { result: { data: Parameters<typeof superjson.deserialize>[0] } };
+  return { headers: response.headers, data: superjson.deserialize<unknown>(body.result.data) };
+}

@@ -1,0 +1,179 @@
+// Turns benchmark results into a console table, JSON, and the results section of docs/benchmarks.md.
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
+
+import type { LoadParams, TargetResult } from "./measure";
+
+/** GenFlow should keep at least this share of bare tRPC's throughput. */
+export const GOAL_RATIO = 0.7;
+
+export const DOC_PATH = fileURLToPath(new URL("../../../docs/benchmarks.md", import.meta.url));
+const START_MARKER = "<!-- bench:api results: start (written by `pnpm bench:api`) -->";
+const END_MARKER = "<!-- bench:api results: end -->";
+
+export interface Machine {
+  cpus: number;
+  cpuModel: string;
+  node: string;
+  platform: string;
+}
+
+export interface Report {
+  date: string;
+  machine: Machine;
+  params: LoadParams;
+  /** 1-minute load average before the first target and after the last one. */
+  load: { start: number; end: number };
+  results: TargetResult[];
+  ratios: {
+    /** GenFlow req/s ÷ bare tRPC req/s. */
+    genflowVsTrpc: number | null;
+    /** bare tRPC req/s ÷ bare Express req/s. */
+    trpcVsExpress: number | null;
+    /** The same GenFlow ÷ tRPC ratio per CPU-second of the server, unaffected by other load. */
+    genflowVsTrpcPerCpu: number | null;
+  };
+  goal: { ratio: number; met: boolean | null };
+  /** Targets that failed to start, failed verification, or answered with errors. */
+  failures: string[];
+}
+
+function cpuCount(): number {
+  try {
+    return Number(execFileSync("nproc", { encoding: "utf8" }).trim()) || availableParallelism();
+  } catch {
+    return availableParallelism();
+  }
+}
+
+function cpuModel(): string {
+  try {
+    const line = readFileSync("/proc/cpuinfo", "utf8")
+      .split("\n")
+      .find((l) => l.startsWith("model name"));
+    return line?.split(":")[1]?.trim() ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+export function describeMachine(): Machine {
+  return { cpus: cpuCount(), cpuModel: cpuModel(), node: process.version, platform: `${process.platform} ${process.arch}` };
+}
+
+export function currentLoad(): number {
+  return loadavg()[0] ?? 0;
+}
+
+function ratio(a: TargetResult | undefined, b: TargetResult | undefined): number | null {
+  return a && b && b.requestsPerSec > 0 ? a.requestsPerSec / b.requestsPerSec : null;
+}
+
+export function buildReport(input: Omit<Report, "ratios" | "goal">): Report {
+  const by = (kind: TargetResult["kind"]) => input.results.find((r) => r.kind === kind);
+  const genflow = by("genflow");
+  const trpc = by("trpc");
+  const genflowVsTrpc = ratio(genflow, trpc);
+  const perCpu =
+    genflow?.requestsPerCpuSecond && trpc?.requestsPerCpuSecond
+      ? genflow.requestsPerCpuSecond / trpc.requestsPerCpuSecond
+      : null;
+  return {
+    ...input,
+    ratios: { genflowVsTrpc, trpcVsExpress: ratio(trpc, by("express")), genflowVsTrpcPerCpu: perCpu },
+    goal: { ratio: GOAL_RATIO, met: genflowVsTrpc === null ? null : genflowVsTrpc >= GOAL_RATIO },
+  };
+}
+
+const fixed = (n: number, digits = 0) => n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const percent = (r: number | null) => (r === null ? "n/a" : `${(r * 100).toFixed(1)}%`);
+
+const COLUMNS = ["Target", "Req/s (mean)", "p50 (ms)", "p99 (ms)", "Requests", "Errors", "Non-2xx", "Server CPU", "Req per CPU-s"];
+
+function rows(results: TargetResult[]): string[][] {
+  return results.map((r) => [
+    r.label,
+    fixed(r.requestsPerSec),
+    fixed(r.latencyP50Ms),
+    fixed(r.latencyP99Ms),
+    fixed(r.totalRequests),
+    fixed(r.errors),
+    fixed(r.non2xx),
+    r.serverCpuPercent === null ? "n/a" : `${fixed(r.serverCpuPercent)}%`,
+    r.requestsPerCpuSecond === null ? "n/a" : fixed(r.requestsPerCpuSecond),
+  ]);
+}
+
+function goalLine(report: Report): string {
+  const { goal, ratios } = report;
+  if (goal.met === null) return `Goal: GenFlow ≥ ${percent(goal.ratio)} of bare tRPC: not measured in this run.`;
+  return `Goal: GenFlow ≥ ${percent(goal.ratio)} of bare tRPC: ${goal.met ? "PASS" : "FAIL"} (${percent(ratios.genflowVsTrpc)}).`;
+}
+
+function ratioLines(report: Report): string[] {
+  const { ratios } = report;
+  return [
+    `GenFlow / bare tRPC: ${percent(ratios.genflowVsTrpc)} (per server CPU-second: ${percent(ratios.genflowVsTrpcPerCpu)})`,
+    `bare tRPC / bare Express: ${percent(ratios.trpcVsExpress)}`,
+  ];
+}
+
+export function formatConsole(report: Report): string {
+  const table = [COLUMNS, ...rows(report.results)];
+  const widths = COLUMNS.map((_, i) => Math.max(...table.map((row) => (row[i] ?? "").length)));
+  const line = (row: string[]) =>
+    row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join("  ");
+  const { machine, params, load } = report;
+  return [
+    "",
+    `${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}; load average ${load.start.toFixed(2)} → ${load.end.toFixed(2)}`,
+    `autocannon: ${params.connections} connections, ${params.warmupSec} s warm-up + ${params.durationSec} s measured per target`,
+    "",
+    line(table[0] ?? []),
+    line(widths.map((w) => "-".repeat(w))),
+    ...table.slice(1).map(line),
+    "",
+    ...ratioLines(report),
+    goalLine(report),
+    ...report.failures.map((f) => `FAILED: ${f}`),
+    "",
+  ].join("\n");
+}
+
+export function formatMarkdown(report: Report): string {
+  const { machine, params, load } = report;
+  const header = `| ${COLUMNS.join(" | ")} |`;
+  const align = `|${COLUMNS.map((_, i) => (i === 0 ? " --- " : " ---: ")).join("|")}|`;
+  const body = rows(report.results).map((row) => `| ${row.join(" | ")} |`);
+  return [
+    START_MARKER,
+    `Latest full run: **${report.date}**`,
+    "",
+    `- Machine: ${machine.cpus} × ${machine.cpuModel} (\`nproc\` = ${machine.cpus}), ${machine.platform}, Node ${machine.node}`,
+    `- Load average (1 min) before the first target: ${load.start.toFixed(2)}; after the last: ${load.end.toFixed(2)}`,
+    `- autocannon ${params.connections} connections, ${params.warmupSec} s warm-up then ${params.durationSec} s measured, targets one after another`,
+    "",
+    header,
+    align,
+    ...body,
+    "",
+    ...ratioLines(report).map((l) => `- ${l}`),
+    `- **${goalLine(report)}**`,
+    END_MARKER,
+  ].join("\n");
+}
+
+/** Replaces the results section of docs/benchmarks.md (appending it when the markers are missing). */
+export function updateDoc(report: Report, docPath = DOC_PATH): void {
+  const section = formatMarkdown(report);
+  const current = existsSync(docPath) ? readFileSync(docPath, "utf8") : "# Benchmarks\n";
+  const start = current.indexOf(START_MARKER);
+  const end = current.indexOf(END_MARKER);
+  const next =
+    start !== -1 && end > start
+      ? current.slice(0, start) + section + current.slice(end + END_MARKER.length)
+      : `${current.trimEnd()}\n\n${section}\n`;
+  writeFileSync(docPath, next);
+}

@@ -1,0 +1,69 @@
+// One benchmark target in its own process:
+//   node --import tsx bench/target.ts <express|trpc|genflow> [--cpu-prof-dir <dir>]
+// Prints a single JSON line (see protocol.ts) once it accepts requests; logs go to /dev/null.
+// With --cpu-prof-dir, SIGUSR2 starts a CPU profile that is written there on SIGTERM or SIGINT.
+import { parseArgs } from "node:util";
+
+import { bareExpress, bareTrpc, listen } from "./bare-targets";
+import { armProfiler } from "./cpu-profile";
+import { startGenflow } from "./genflow-target";
+import { isTargetKind, TARGET_KINDS, type TargetKind, type TargetReady } from "./protocol";
+
+interface Running {
+  ready: TargetReady;
+  close(): Promise<void>;
+}
+
+async function start(kind: TargetKind): Promise<Running> {
+  switch (kind) {
+    case "express": {
+      const port = await listen(bareExpress());
+      return { ready: { kind, port, path: "/ping", headers: {} }, close: () => Promise.resolve() };
+    }
+    case "trpc": {
+      const port = await listen(bareTrpc());
+      return { ready: { kind, port, path: "/trpc/system.info", headers: {} }, close: () => Promise.resolve() };
+    }
+    case "genflow":
+      return startGenflow();
+  }
+}
+
+async function main() {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { "cpu-prof-dir": { type: "string" } },
+  });
+  const kind = positionals[0] ?? "";
+  if (!isTargetKind(kind)) {
+    console.error(`usage: target.ts <${TARGET_KINDS.join("|")}> [--cpu-prof-dir <dir>]`);
+    process.exit(2);
+  }
+  const profileDir = values["cpu-prof-dir"];
+  const profiler = profileDir ? armProfiler(profileDir, kind) : undefined;
+  const running = await start(kind);
+
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    Promise.resolve(profiler?.finish())
+      .then(() => running.close())
+      .then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error("target failed to close:", error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+
+  process.stdout.write(`${JSON.stringify(running.ready)}\n`);
+}
+
+main().catch((error: unknown) => {
+  console.error("target failed to start:", error);
+  process.exit(1);
+});

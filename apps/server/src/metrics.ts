@@ -1,0 +1,157 @@
+import { timingSafeEqual } from "node:crypto";
+
+import type { ApiMetrics } from "@genflow/api";
+import { DomainError } from "@genflow/core/errors";
+import type { Request, RequestHandler } from "express";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, type Registry } from "prom-client";
+
+import type { RestErrorOptions } from "./http-error";
+import { sendError } from "./http-error";
+
+const DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/**
+ * Everything the host measures, registered on one registry that the composition root owns (no
+ * global default registry, so several servers can live in one process).
+ */
+export function createMetrics(registry: Registry) {
+  const registers = [registry];
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
+
+  const httpDuration = new Histogram({
+    name: "http_request_duration_seconds",
+    help: "HTTP request duration by method, route and status",
+    labelNames: ["method", "route", "status"] as const,
+    buckets: DURATION_BUCKETS,
+    registers,
+  });
+  const httpInFlight = new Gauge({
+    name: "http_requests_in_flight",
+    help: "HTTP requests being served, open event streams included",
+    registers,
+  });
+  const procedureDuration = new Histogram({
+    name: "trpc_procedure_duration_seconds",
+    help: "tRPC procedure duration by path, type and result code",
+    labelNames: ["path", "type", "code"] as const,
+    buckets: DURATION_BUCKETS,
+    registers,
+  });
+  const errors = new Counter({
+    name: "errors_total",
+    help: "Error responses by domain error code",
+    labelNames: ["code"] as const,
+    registers,
+  });
+  const sseOpen = new Gauge({
+    name: "sse_open_subscriptions",
+    help: "Open server-sent event subscriptions by procedure",
+    labelNames: ["path"] as const,
+    registers,
+  });
+  const rateLimited = new Counter({
+    name: "rate_limit_rejections_total",
+    help: "Requests rejected by a rate-limit policy",
+    labelNames: ["policy"] as const,
+    registers,
+  });
+  const redisUp = new Gauge({
+    name: "redis_up",
+    help: "1 while Redis is reachable, 0 while the service runs on in-process fallbacks",
+    registers,
+  });
+  const redisFallbacks = new Counter({
+    name: "redis_fallbacks_total",
+    help: "Operations answered by an in-process fallback because Redis was unavailable",
+    labelNames: ["component"] as const,
+    registers,
+  });
+
+  const api: ApiMetrics = {
+    procedureDone({ path, type, code, durationMs }) {
+      procedureDuration.observe({ path, type, code }, durationMs / 1000);
+    },
+    rateLimited(policy) {
+      rateLimited.inc({ policy });
+    },
+    subscriptionOpened(path) {
+      sseOpen.inc({ path });
+    },
+    subscriptionClosed(path) {
+      sseOpen.dec({ path });
+    },
+  };
+
+  return {
+    registry,
+    /** Reported into by the API layer. */
+    api,
+    /** One error response with this domain code. */
+    error(code: string) {
+      errors.inc({ code });
+    },
+    /** Matches the Redis adapters' `onStateChange`. Starts at 0 until a connection is reported. */
+    redisStateChanged(up: boolean) {
+      redisUp.set(up ? 1 : 0);
+    },
+    /** Matches the Redis adapters' `onFallback`. */
+    redisFallback(component: string) {
+      redisFallbacks.inc({ component });
+    },
+    /** Times every request and counts those in flight. */
+    http(): RequestHandler {
+      return (req, res, next) => {
+        const end = httpDuration.startTimer();
+        httpInFlight.inc();
+        res.once("close", () => {
+          httpInFlight.dec();
+          // An event stream's duration is how long someone watched, not how fast we answered.
+          if (isEventStream(res.getHeader("content-type"))) return;
+          end({ method: req.method, route: routeLabel(req), status: String(res.statusCode) });
+        });
+        next();
+      };
+    },
+  };
+}
+
+export type HostMetrics = ReturnType<typeof createMetrics>;
+
+export function isEventStream(contentType: string | number | string[] | undefined): boolean {
+  return typeof contentType === "string" && contentType.startsWith("text/event-stream");
+}
+
+/** A bounded label for the request's route; never the raw path (unbounded cardinality). */
+function routeLabel(req: Request): string {
+  const path = req.originalUrl.split("?", 1)[0] ?? "";
+  if (path === "/trpc" || path.startsWith("/trpc/")) return "/trpc";
+  const route: unknown = req.route;
+  if (route && typeof route === "object" && "path" in route && typeof route.path === "string") {
+    return `${req.baseUrl}${route.path}`;
+  }
+  if (path.startsWith("/api/")) return "/api/*";
+  if (path.startsWith("/assets/")) return "/assets/*";
+  return req.method === "GET" || req.method === "HEAD" ? "web" : "unmatched";
+}
+
+/** GET /metrics in the Prometheus text format; with a token, only for `Authorization: Bearer <token>`. */
+export function metricsHandler(
+  registry: Registry,
+  token: string | undefined,
+  errors: RestErrorOptions,
+): RequestHandler {
+  const expected = token ? Buffer.from(`Bearer ${token}`) : undefined;
+  return async (req, res) => {
+    if (expected) {
+      const given = Buffer.from(req.headers.authorization ?? "");
+      if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        sendError(req, res, new DomainError("UNAUTHORIZED", "A metrics token is required"), errors);
+        return;
+      }
+    }
+    const body = await registry.metrics();
+    res.setHeader("Content-Type", registry.contentType);
+    res.setHeader("Cache-Control", "no-store");
+    res.end(body);
+  };
+}

@@ -1,0 +1,76 @@
+import type { IncomingHttpHeaders } from "node:http";
+
+import { appRouter, createContext, domainCodeOf, type ApiServices } from "@genflow/api";
+import { createExpressMiddleware } from "@trpc/server/adapters/express";
+import type { RequestHandler } from "express";
+
+import { requestIdOf } from "./request-id";
+
+/** Calls per batched request; a batch is one HTTP request, so this bounds the work it can ask for. */
+const MAX_BATCH_SIZE = 50;
+
+export function toHeaders(raw: IncomingHttpHeaders): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    if (name.startsWith(":")) continue;
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else if (value !== undefined) headers.set(name, value);
+  }
+  return headers;
+}
+
+export interface TrpcHandlerOptions {
+  services: ApiServices;
+  /** Largest request body accepted, in bytes; larger ones get PAYLOAD_TOO_LARGE (413). */
+  maxBodySize: number;
+  /** Counts every error by domain code. */
+  onErrorCode: (code: string) => void;
+}
+
+/**
+ * The API over HTTP at /trpc: superjson, batching, SSE subscriptions. Internal errors are logged
+ * here with their cause and the request id; the client only sees a generic message.
+ */
+export function trpcHandler(options: TrpcHandlerOptions): RequestHandler {
+  const { services } = options;
+  const trpc = createExpressMiddleware({
+    router: appRouter,
+    maxBodySize: options.maxBodySize,
+    allowBatching: true,
+    maxBatchSize: MAX_BATCH_SIZE,
+    createContext: ({ req, res }) =>
+      createContext(services, {
+        requestId: requestIdOf(req),
+        ip: req.ip ?? req.socket.remoteAddress ?? "unknown",
+        headers: toHeaders(req.headers),
+        appendResponseHeader: (name, value) => {
+          if (!res.headersSent) res.appendHeader(name, value);
+        },
+      }),
+    onError({ error, path, type, req }) {
+      const code = domainCodeOf(error);
+      options.onErrorCode(code);
+      // req.log carries the request id.
+      const fields = { path, type, code };
+      if (code === "INTERNAL") {
+        req.log.error({ ...fields, err: error.cause ?? error }, "procedure failed");
+      } else {
+        req.log.debug({ ...fields, reason: error.message }, "procedure rejected");
+      }
+    },
+  });
+
+  return (req, res, next) => {
+    if (wantsEventStream(req.headers.accept)) {
+      // Subscriptions stream over SSE: no caching, no proxy buffering. (tRPC sets the same
+      // headers on the stream itself; these cover the response before its first event.)
+      res.setHeader("Cache-Control", "no-cache, no-transform");
+      res.setHeader("X-Accel-Buffering", "no");
+    }
+    trpc(req, res, next);
+  };
+}
+
+function wantsEventStream(accept: string | undefined): boolean {
+  return accept !== undefined && accept.includes("text/event-stream");
+}
