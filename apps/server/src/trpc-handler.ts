@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 
 import { appRouter, createContext, domainCodeOf, type ApiServices } from "@genflow/api";
+import { DomainError } from "@genflow/core/errors";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import type { RequestHandler } from "express";
 
@@ -61,6 +62,20 @@ export function trpcHandler(options: TrpcHandlerOptions): RequestHandler {
   });
 
   return (req, res, next) => {
+    // Checked here rather than in tRPC so the envelope carries the request id (tRPC rejects these
+    // before a context exists).
+    if (req.method !== "GET" && req.method !== "POST") {
+      next(new DomainError("VALIDATION", `${req.method} is not supported; use GET for queries and POST for mutations`));
+      return;
+    }
+    if (req.method === "POST" && !isJson(req.headers["content-type"])) {
+      next(
+        new DomainError("VALIDATION", "Send the request body as JSON (Content-Type: application/json)", {
+          details: { contentType: req.headers["content-type"] ?? null },
+        }),
+      );
+      return;
+    }
     if (wantsEventStream(req.headers.accept)) {
       // Subscriptions stream over SSE: no caching, no proxy buffering. (tRPC sets the same
       // headers on the stream itself; these cover the response before its first event.)
@@ -69,6 +84,10 @@ export function trpcHandler(options: TrpcHandlerOptions): RequestHandler {
     }
     trpc(req, res, next);
   };
+}
+
+function isJson(contentType: string | undefined): boolean {
+  return contentType !== undefined && /^application\/json\s*(;|$)/i.test(contentType);
 }
 
 function wantsEventStream(accept: string | undefined): boolean {

@@ -32,6 +32,21 @@ describe("error envelopes over tRPC", () => {
     expect(response.status).toBe(400);
     const error = await trpcError(response);
     expect(error.code).toBe("VALIDATION");
+    expect(error.message).toBe("The request body is not valid JSON");
+    expect(error.requestId).toBe(response.headers.get("x-request-id"));
+    expect(error.requestId).toMatch(UUID);
+  });
+
+  it("answers a non-JSON body with 400 VALIDATION and the request id", async () => {
+    const response = await fetch(`${s.url}/trpc/auth.signUp`, {
+      method: "POST",
+      headers: { "content-type": "text/plain", origin: "http://localhost:3000" },
+      body: "email=a@example.com",
+    });
+    expect(response.status).toBe(400);
+    const error = await restError(response);
+    expect(error.code).toBe("VALIDATION");
+    expect(error.message).toMatch(/Content-Type: application\/json/);
     expect(error.requestId).toBe(response.headers.get("x-request-id"));
     expect(error.requestId).toMatch(UUID);
   });
@@ -45,6 +60,7 @@ describe("error envelopes over tRPC", () => {
     expect(response.status).toBe(413);
     const error = await trpcError(response);
     expect(error.code).toBe("PAYLOAD_TOO_LARGE");
+    expect(error.message).toBe("The request body is larger than this server accepts");
     expect(error.requestId).toBe(response.headers.get("x-request-id"));
   });
 

@@ -1,5 +1,6 @@
 import { DomainError } from "@genflow/core/errors";
-import { initTRPC, TRPCError } from "@trpc/server";
+import { initTRPC } from "@trpc/server";
+import type { TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z } from "zod";
 
@@ -23,6 +24,12 @@ const t = initTRPC.context<Context>().create({
     if (zodError) {
       message = "Invalid input";
       details = { ...z.flattenError(zodError) };
+    } else if (error.code === "PARSE_ERROR" || error.cause instanceof SyntaxError) {
+      message = "The request body is not valid JSON";
+      details = null;
+    } else if (error.code === "PAYLOAD_TOO_LARGE") {
+      message = "The request body is larger than this server accepts";
+      details = null;
     } else if (code === "INTERNAL") {
       message = INTERNAL_MESSAGE;
       details = null;
