@@ -30,8 +30,8 @@ for (const mode of modes) {
   }
   console.log(`\n=== tests: ${mode.name} mode ${mode.name === "real" ? `(${Object.keys(real).filter((k) => real[k]).join(", ")})` : "(PGlite, in-process adapters)"} ===\n`);
   const run = spawnSync(
-    "pnpm",
-    ["exec", "turbo", "run", "test", "--concurrency=1", "--continue", ...extraArgs],
+    "turbo",
+    ["run", "test", "--concurrency=1", "--continue", ...extraArgs],
     { cwd: root, env, stdio: "inherit" },
   );
   if (run.status !== 0) exitCode = 1;
