@@ -18,3 +18,4 @@ export { ERROR_MAP, httpStatusOf, domainCodeOf, INTERNAL_MESSAGE, type ErrorEnve
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
+export { describeRouter, JS_TYPE_KEYWORD, type JSONSchema, type ProcedureDescription, type ProcedureKind } from "./panel";
