@@ -1,0 +1,3 @@
+import { base, react } from "@genflow/eslint-config";
+
+export default [...base, ...react];

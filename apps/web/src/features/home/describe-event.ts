@@ -1,0 +1,64 @@
+import { Activity, KeyRound, KeySquare, LogIn } from "lucide-react";
+import type { LucideIcon } from "lucide-react";
+import type { TFunction } from "i18next";
+
+import { describeUserAgent } from "../../lib/user-agent";
+import type { ActivityEvent } from "../live-events/activity-store";
+
+export interface EventDescription {
+  icon: LucideIcon;
+  tone: "accent" | "success" | "danger" | "neutral";
+  title: string;
+  detail: string | null;
+}
+
+const text = (value: unknown): string | null =>
+  typeof value === "string" && value.trim() !== "" ? value : null;
+
+/**
+ * How the activity feed words an event. New event types get a case here (and strings under
+ * `events.*` in both locale files); unknown types still show, by their type name.
+ */
+export function describeEvent(
+  event: ActivityEvent,
+  t: TFunction,
+  /** Earlier events, to name things a later event only refers to by id. */
+  history: readonly ActivityEvent[],
+): EventDescription {
+  switch (event.type) {
+    case "session.signedIn": {
+      const agent = text(event.data.userAgent);
+      const { browser, os } = agent ? describeUserAgent(agent) : { browser: null, os: null };
+      const where =
+        browser && os
+          ? t("events.browserOnOs", { browser, os })
+          : (browser ?? os ?? null);
+      const ip = text(event.data.ip);
+      const detail = [where, ip].filter(Boolean).join(" · ") || null;
+      return { icon: LogIn, tone: "success", title: t("events.signedIn"), detail };
+    }
+    case "apiKey.created": {
+      const name = text(event.data.name);
+      const start = text(event.data.start);
+      return {
+        icon: KeyRound,
+        tone: "accent",
+        title: name ? t("events.apiKeyCreatedNamed", { name }) : t("events.apiKeyCreated"),
+        detail: start ? `${start}…` : null,
+      };
+    }
+    case "apiKey.revoked": {
+      const id = text(event.data.id);
+      const created = history.find((e) => e.type === "apiKey.created" && e.data.id === id);
+      const name = created ? text(created.data.name) : null;
+      return {
+        icon: KeySquare,
+        tone: "danger",
+        title: name ? t("events.apiKeyRevokedNamed", { name }) : t("events.apiKeyRevoked"),
+        detail: null,
+      };
+    }
+    default:
+      return { icon: Activity, tone: "neutral", title: event.type, detail: null };
+  }
+}

@@ -1,0 +1,23 @@
+import { KeyRound, LayoutDashboard, SquareTerminal } from "lucide-react";
+import type { LucideIcon } from "lucide-react";
+
+export interface NavItem {
+  to: string;
+  icon: LucideIcon;
+  label: "nav.home" | "nav.apiKeys" | "nav.panel";
+  /** Match only the exact path (for "/"). */
+  end?: boolean;
+}
+
+/**
+ * The areas of the app. An item is listed only when its page works; `panel` is added when the
+ * caller may use it (see usePanelAccess).
+ */
+export function navItems({ panel }: { panel: boolean }): NavItem[] {
+  const items: NavItem[] = [
+    { to: "/", icon: LayoutDashboard, label: "nav.home", end: true },
+    { to: "/api-keys", icon: KeyRound, label: "nav.apiKeys" },
+  ];
+  if (panel) items.push({ to: "/panel", icon: SquareTerminal, label: "nav.panel" });
+  return items;
+}

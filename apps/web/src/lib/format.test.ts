@@ -1,0 +1,18 @@
+import { describe, expect, it } from "vitest";
+
+import { formatRelative } from "./format";
+
+const now = Date.UTC(2026, 0, 15, 12, 0, 0);
+
+describe("formatRelative", () => {
+  it("picks the largest unit that fits, in the UI language", () => {
+    expect(formatRelative(new Date(now - 5 * 60_000), "en", now)).toBe("5 minutes ago");
+    expect(formatRelative(new Date(now - 2 * 3600_000), "en", now)).toBe("2 hours ago");
+    expect(formatRelative(new Date(now + 3 * 24 * 3600_000), "en", now)).toBe("in 3 days");
+    expect(formatRelative(new Date(now - 5 * 60_000), "zh-CN", now)).toBe("5分钟前");
+  });
+
+  it("says 'now' for the current moment", () => {
+    expect(formatRelative(new Date(now), "en", now)).toBe("now");
+  });
+});

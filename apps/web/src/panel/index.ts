@@ -1,0 +1,1 @@
+export { default, default as PanelPage } from "./panel-page";

@@ -1,0 +1,29 @@
+import { lazy, Suspense } from "react";
+
+import { FullPageLoader } from "../components/full-page-status";
+import { ApiKeysPage } from "../features/api-keys/api-keys-page";
+import { HomePage } from "../features/home/home-page";
+import { useSignedIn } from "./guards";
+import { NotFoundPage } from "./not-found-page";
+
+const PanelPage = lazy(() => import("../panel"));
+
+export function HomeRoute() {
+  const { session, panel } = useSignedIn();
+  return <HomePage session={session} panel={panel} />;
+}
+
+export function ApiKeysRoute() {
+  return <ApiKeysPage />;
+}
+
+/** The API panel, loaded on demand; only for callers the server lets use it. */
+export function PanelRoute() {
+  const { panel } = useSignedIn();
+  if (!panel) return <NotFoundPage />;
+  return (
+    <Suspense fallback={<FullPageLoader />}>
+      <PanelPage />
+    </Suspense>
+  );
+}

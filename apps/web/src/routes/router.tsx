@@ -1,0 +1,38 @@
+import { createBrowserRouter } from "react-router";
+
+import { SignInPage } from "../features/auth/sign-in-page";
+import { SignUpPage } from "../features/auth/sign-up-page";
+import { RedirectSignedIn, RequireSession } from "./guards";
+import { NotFoundPage } from "./not-found-page";
+import { ApiKeysRoute, HomeRoute, PanelRoute } from "./pages";
+import { RouteError } from "./route-error";
+
+/**
+ * Routes. A new area adds its page under the signed-in layout here and its nav item in
+ * features/shell/nav-items.ts, in the same change that makes it work.
+ */
+export function createRouter() {
+  return createBrowserRouter([
+    {
+      errorElement: <RouteError />,
+      children: [
+        {
+          element: <RedirectSignedIn />,
+          children: [
+            { path: "/sign-in", element: <SignInPage /> },
+            { path: "/sign-up", element: <SignUpPage /> },
+          ],
+        },
+        {
+          element: <RequireSession />,
+          children: [
+            { path: "/", element: <HomeRoute /> },
+            { path: "/api-keys", element: <ApiKeysRoute /> },
+            { path: "/panel", element: <PanelRoute /> },
+            { path: "*", element: <NotFoundPage /> },
+          ],
+        },
+      ],
+    },
+  ]);
+}
