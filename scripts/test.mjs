@@ -28,12 +28,20 @@ for (const mode of modes) {
     if (value === undefined) delete env[key];
     else env[key] = value;
   }
-  console.log(`\n=== tests: ${mode.name} mode ${mode.name === "real" ? `(${Object.keys(real).filter((k) => real[k]).join(", ")})` : "(PGlite, in-process adapters)"} ===\n`);
-  const run = spawnSync(
-    "turbo",
-    ["run", "test", "--concurrency=1", "--continue", ...extraArgs],
-    { cwd: root, env, stdio: "inherit" },
+  console.log(
+    `\n=== tests: ${mode.name} mode ${
+      mode.name === "real"
+        ? `(${Object.keys(real)
+            .filter((k) => real[k])
+            .join(", ")})`
+        : "(PGlite, in-process adapters)"
+    } ===\n`,
   );
+  const run = spawnSync("turbo", ["run", "test", "--concurrency=1", "--continue", ...extraArgs], {
+    cwd: root,
+    env,
+    stdio: "inherit",
+  });
   if (run.status !== 0) exitCode = 1;
 
   const counts = { passed: 0, failed: 0, skipped: 0 };
@@ -43,7 +51,9 @@ for (const mode of modes) {
     counts.failed += report.numFailedTests ?? 0;
     counts.skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
   }
-  console.log(`\n${mode.name}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+  console.log(
+    `\n${mode.name}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`,
+  );
   for (const key of Object.keys(totals)) totals[key] += counts[key];
   if (counts.failed > 0) exitCode = 1;
 }

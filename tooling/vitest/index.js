@@ -27,7 +27,10 @@ export function genflowVitest(overrides = {}) {
         restoreMocks: true,
         unstubEnvs: true,
         reporters: reportDir
-          ? ["default", ["json", { outputFile: path.join(reportDir, `${reportName}-${process.pid}.json`) }]]
+          ? [
+              "default",
+              ["json", { outputFile: path.join(reportDir, `${reportName}-${process.pid}.json`) }],
+            ]
           : ["default"],
       },
     }),

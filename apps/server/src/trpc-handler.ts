@@ -65,14 +65,23 @@ export function trpcHandler(options: TrpcHandlerOptions): RequestHandler {
     // Checked here rather than in tRPC so the envelope carries the request id (tRPC rejects these
     // before a context exists).
     if (req.method !== "GET" && req.method !== "POST") {
-      next(new DomainError("VALIDATION", `${req.method} is not supported; use GET for queries and POST for mutations`));
+      next(
+        new DomainError(
+          "VALIDATION",
+          `${req.method} is not supported; use GET for queries and POST for mutations`,
+        ),
+      );
       return;
     }
     if (req.method === "POST" && !isJson(req.headers["content-type"])) {
       next(
-        new DomainError("VALIDATION", "Send the request body as JSON (Content-Type: application/json)", {
-          details: { contentType: req.headers["content-type"] ?? null },
-        }),
+        new DomainError(
+          "VALIDATION",
+          "Send the request body as JSON (Content-Type: application/json)",
+          {
+            details: { contentType: req.headers["content-type"] ?? null },
+          },
+        ),
       );
       return;
     }

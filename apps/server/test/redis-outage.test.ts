@@ -51,10 +51,17 @@ describe("Redis outage over HTTP", () => {
     for (let i = 0; i < 5; i += 1) {
       const info = await query(running.url, "auth.session", { cookie });
       expect(info.status).toBe(200);
-      const body = (await info.json()) as { result: { data: { json: { user: { email: string } } } } };
+      const body = (await info.json()) as {
+        result: { data: { json: { user: { email: string } } } };
+      };
       expect(body.result.data.json.user.email).toMatch(/@example\.com$/);
     }
-    const created = await mutate(running.url, "auth.apiKeys.create", { name: "during outage" }, { cookie });
+    const created = await mutate(
+      running.url,
+      "auth.apiKeys.create",
+      { name: "during outage" },
+      { cookie },
+    );
     expect(created.status).toBe(200);
     const another = await signUp(running.url);
     expect(another.cookie).toContain("genflow");
@@ -64,7 +71,9 @@ describe("Redis outage over HTTP", () => {
     expect(down).toEqual({ status: 200, redis: false });
     expect(await metricValue("redis_up")).toBe(0);
     const fallbacks = await (await fetch(`${running.url}/metrics`)).text();
-    expect(fallbacks).toMatch(/redis_fallbacks_total\{component="(cache|rate-limiter|pubsub)"\} [1-9]/);
+    expect(fallbacks).toMatch(
+      /redis_fallbacks_total\{component="(cache|rate-limiter|pubsub)"\} [1-9]/,
+    );
 
     await redis.start();
     const deadline = Date.now() + 15_000;

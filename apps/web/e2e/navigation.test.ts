@@ -36,7 +36,8 @@ async function adminAndMember(host: Host) {
   // A member's panel entry depends on the server's answer to the panel check: wait for it.
   const probe = member.waitForResponse(
     (response) =>
-      new URL(response.url()).pathname === "/panel/schema.json" && response.request().method() === "HEAD",
+      new URL(response.url()).pathname === "/panel/schema.json" &&
+      response.request().method() === "HEAD",
   );
   await signUp(member, "Member");
   const panelCheck = await probe;

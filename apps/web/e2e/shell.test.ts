@@ -63,7 +63,9 @@ describe("the web app in a real browser", () => {
     // The password rule lives on the server; its message arrives in details.fieldErrors.
     const error = page.getByRole("alert").filter({ hasText: "Use at least 8 characters" });
     await error.waitFor();
-    expect(await page.getByLabel("Password", { exact: true }).getAttribute("aria-invalid")).toBe("true");
+    expect(await page.getByLabel("Password", { exact: true }).getAttribute("aria-invalid")).toBe(
+      "true",
+    );
     await screenshot(page, "02-sign-up-field-error-light-en");
   });
 
@@ -137,7 +139,9 @@ describe("the web app in a real browser", () => {
 
   it("streams the key's creation into the live activity feed", async () => {
     await page.getByTestId("nav-home").click();
-    const item = page.locator('[data-event-type="apiKey.created"]').filter({ hasText: "CI deploy" });
+    const item = page
+      .locator('[data-event-type="apiKey.created"]')
+      .filter({ hasText: "CI deploy" });
     await item.waitFor();
     await screenshot(page, "09-home-activity-light-en");
   });
@@ -272,7 +276,9 @@ describe("the web app in a real browser", () => {
       const mobile = await phone.newPage();
       await mobile.goto("/sign-in");
       await mobile.getByRole("heading", { name: "Sign in to GenFlow" }).waitFor();
-      expect(await mobile.evaluate(() => document.documentElement.classList.contains("dark"))).toBe(true);
+      expect(await mobile.evaluate(() => document.documentElement.classList.contains("dark"))).toBe(
+        true,
+      );
       await screenshot(mobile, "20-sign-in-phone-dark-en");
       await mobile.getByLabel("Email").fill(account.email);
       await mobile.getByLabel("Password", { exact: true }).fill(account.password);

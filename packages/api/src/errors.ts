@@ -58,4 +58,5 @@ export interface ErrorEnvelope {
   requestId: string;
 }
 
-export const INTERNAL_MESSAGE = "Something went wrong on our side. Quote the request id when reporting it.";
+export const INTERNAL_MESSAGE =
+  "Something went wrong on our side. Quote the request id when reporting it.";

@@ -14,8 +14,20 @@ export {
   type Principal,
   type RequestMeta,
 } from "./context";
-export { ERROR_MAP, httpStatusOf, domainCodeOf, INTERNAL_MESSAGE, type ErrorEnvelope } from "./errors";
+export {
+  ERROR_MAP,
+  httpStatusOf,
+  domainCodeOf,
+  INTERNAL_MESSAGE,
+  type ErrorEnvelope,
+} from "./errors";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
-export { describeRouter, JS_TYPE_KEYWORD, type JSONSchema, type ProcedureDescription, type ProcedureKind } from "./panel";
+export {
+  describeRouter,
+  JS_TYPE_KEYWORD,
+  type JSONSchema,
+  type ProcedureDescription,
+  type ProcedureKind,
+} from "./panel";

@@ -74,7 +74,12 @@ const observed = t.middleware(async ({ ctx, path, type, next }) => {
     code = domainCodeOf(result.error);
   }
   if (type !== "subscription") {
-    ctx.services.metrics.procedureDone({ path, type, code, durationMs: performance.now() - started });
+    ctx.services.metrics.procedureDone({
+      path,
+      type,
+      code,
+      durationMs: performance.now() - started,
+    });
   }
   return result;
 });
@@ -83,7 +88,12 @@ const observed = t.middleware(async ({ ctx, path, type, next }) => {
  * Counts one request against a named policy under `key`; over the limit, sets `Retry-After` and
  * throws LIMIT_EXCEEDED. For limits keyed on something other than the caller (e.g. an email).
  */
-export async function enforceRateLimit(ctx: Context, policy: string, key: string, cost = 1): Promise<void> {
+export async function enforceRateLimit(
+  ctx: Context,
+  policy: string,
+  key: string,
+  cost = 1,
+): Promise<void> {
   const outcome = await ctx.services.rateLimiter.consume(policy, key, cost);
   if (!outcome.allowed) {
     ctx.services.metrics.rateLimited(policy);

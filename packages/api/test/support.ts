@@ -85,7 +85,9 @@ const HttpFailure = z.object({
   }),
 });
 const HttpSuccess = z.object({
-  result: z.object({ data: z.custom<SuperJSONResult>((v) => typeof v === "object" && v !== null && "json" in v) }),
+  result: z.object({
+    data: z.custom<SuperJSONResult>((v) => typeof v === "object" && v !== null && "json" in v),
+  }),
 });
 
 function recordingLogger(entries: LogEntry[], base: Record<string, unknown> = {}): Logger {
@@ -135,7 +137,9 @@ export function cookieHeaderFrom(setCookies: string[]): string {
  * Awaits a procedure call that must fail and returns its domain error code (`NOT_FOUND`,
  * `UNAUTHORIZED`…) and the underlying TRPCError.
  */
-export async function failureOf(call: Promise<unknown>): Promise<{ code: string; error: TRPCError }> {
+export async function failureOf(
+  call: Promise<unknown>,
+): Promise<{ code: string; error: TRPCError }> {
   try {
     await call;
   } catch (error) {
@@ -287,7 +291,9 @@ export async function createTestHarness(options: HarnessOptions = {}) {
 
   let userCounter = 0;
   /** Creates an account through `auth.signUp` and returns it with the session cookie. */
-  async function signUp(overrides: Partial<{ email: string; password: string; name: string }> = {}) {
+  async function signUp(
+    overrides: Partial<{ email: string; password: string; name: string }> = {},
+  ) {
     userCounter += 1;
     const input = {
       email: overrides.email ?? `user${userCounter}-${randomBytes(4).toString("hex")}@example.com`,

@@ -14,7 +14,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string) {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(25);
   }
 }
@@ -87,7 +88,10 @@ export class ThrowawayRedis {
       if (starting) throw new Error(`redis-server on port ${this.port} exited during start`);
     });
     try {
-      await Promise.race([waitFor(() => redisReachable(this.url), 10_000, "redis-server to start"), exited]);
+      await Promise.race([
+        waitFor(() => redisReachable(this.url), 10_000, "redis-server to start"),
+        exited,
+      ]);
     } catch (error) {
       await this.kill();
       throw error;

@@ -3,7 +3,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Cache, PubSub, RateLimiter, RateLimitPolicy } from "../src/ports";
 import { createMemoryAdapters, type MemoryAdapters } from "../src/adapters/memory";
 import { createRedisAdapters } from "../src/adapters/redis";
-import { deleteKeys, randomPrefix, recordingLogger, redisReachable, sleep, waitFor } from "./adapters-helpers";
+import {
+  deleteKeys,
+  randomPrefix,
+  recordingLogger,
+  redisReachable,
+  sleep,
+  waitFor,
+} from "./adapters-helpers";
 
 /**
  * One set of behaviours every cache / rate-limiter / pub/sub backend must show. `open(namespace)`
@@ -84,7 +91,12 @@ for (const [name, makeBackend, available] of backends) {
     describe("cache", () => {
       it("returns what was stored, in its JSON form, as a fresh copy each time", async () => {
         const { cache } = await backend.open("a");
-        const value = { name: "card", tags: ["x", "y"], nested: { n: 1.5, ok: true, none: null }, at: new Date(0) };
+        const value = {
+          name: "card",
+          tags: ["x", "y"],
+          nested: { n: 1.5, ok: true, none: null },
+          at: new Date(0),
+        };
         await cache.set("k", value, 10_000);
 
         const read = await cache.get<Record<string, unknown>>("k");
@@ -173,7 +185,10 @@ for (const [name, makeBackend, available] of backends) {
         for (let i = 0; i < 3; i++) await rateLimiter.consume("three", "k");
         expect((await rateLimiter.consume("three", "k")).allowed).toBe(false);
         await rateLimiter.reset("three", "k");
-        expect(await rateLimiter.consume("three", "k")).toMatchObject({ allowed: true, remaining: 2 });
+        expect(await rateLimiter.consume("three", "k")).toMatchObject({
+          allowed: true,
+          remaining: 2,
+        });
       });
 
       it("allows again once the window has passed", async () => {
@@ -264,7 +279,11 @@ for (const [name, makeBackend, available] of backends) {
 
         await offSecond();
         await publisher.pubsub.publish("room", 2);
-        await waitFor(() => gotPublisher.length === 2, 5000, "delivery to the publisher's own listener");
+        await waitFor(
+          () => gotPublisher.length === 2,
+          5000,
+          "delivery to the publisher's own listener",
+        );
         await sleep(100);
         expect(gotSecond).toEqual([1]);
         expect(gotPublisher).toEqual([1, 2]);
@@ -282,7 +301,11 @@ for (const [name, makeBackend, available] of backends) {
 
         await b.pubsub.publish("room", "for-b");
         await a.pubsub.publish("room", "for-a");
-        await waitFor(() => inA.length === 1 && inB.length === 1, 5000, "one message per namespace");
+        await waitFor(
+          () => inA.length === 1 && inB.length === 1,
+          5000,
+          "one message per namespace",
+        );
         await sleep(100);
         expect(inA).toEqual(["for-a"]);
         expect(inB).toEqual(["for-b"]);

@@ -1,6 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
-import { createRedisAdapters, type RedisAdapters, type RedisComponent } from "../src/adapters/redis";
+import {
+  createRedisAdapters,
+  type RedisAdapters,
+  type RedisComponent,
+} from "../src/adapters/redis";
 import {
   freePort,
   randomPrefix,
@@ -27,7 +31,10 @@ describe("redis adapters when redis goes away", () => {
     await server.kill();
   });
 
-  function open(keyPrefix: string, extra: { entries?: LogEntry[]; states?: boolean[]; fallbacks?: RedisComponent[] } = {}) {
+  function open(
+    keyPrefix: string,
+    extra: { entries?: LogEntry[]; states?: boolean[]; fallbacks?: RedisComponent[] } = {},
+  ) {
     const { log } = recordingLogger(extra.entries);
     return createRedisAdapters({
       url: server.url,
@@ -90,7 +97,9 @@ describe("redis adapters when redis goes away", () => {
     await server.start();
     await waitFor(() => app.isUp(), 10_000, "reconnection");
     expect(states).toEqual([true, false, true]);
-    expect(entries.filter((e) => e.level === "info" && /again/.test(e.message ?? ""))).toHaveLength(1);
+    expect(entries.filter((e) => e.level === "info" && /again/.test(e.message ?? ""))).toHaveLength(
+      1,
+    );
     expect(entries.filter((e) => e.level === "warn")).toHaveLength(1);
 
     // The peer's subscription is restored on its own; keep publishing until it is.
@@ -107,7 +116,10 @@ describe("redis adapters when redis goes away", () => {
 
     await app.cache.set("k", "back", 60_000);
     expect(await app.cache.get("k")).toBe("back");
-    expect(await app.rateLimiter.consume("api", "user:9")).toMatchObject({ allowed: true, remaining: 2 });
+    expect(await app.rateLimiter.consume("api", "user:9")).toMatchObject({
+      allowed: true,
+      remaining: 2,
+    });
     expect(await app.health.check()).toMatchObject({ ok: true });
   });
 

@@ -6,7 +6,6 @@ import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playw
 
 import { e2eEnv } from "../env";
 
-
 const screenshotDir = path.resolve(import.meta.dirname, "..", "..", "test-output", "screenshots");
 
 /** The system Chromium, headless. Browsers are never downloaded. */
@@ -40,7 +39,11 @@ export function newContext(
 }
 
 /** Saves a PNG (the full page unless told otherwise) under test-output/screenshots/. */
-export async function screenshot(page: Page, name: string, { fullPage = true } = {}): Promise<void> {
+export async function screenshot(
+  page: Page,
+  name: string,
+  { fullPage = true } = {},
+): Promise<void> {
   await mkdir(screenshotDir, { recursive: true });
   // Let transitions and fonts settle so the picture shows the resting state.
   await page.evaluate(() => document.fonts.ready);

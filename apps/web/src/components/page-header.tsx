@@ -20,7 +20,9 @@ export function PageHeader({
       {tab ? <title>{`${tab} · ${t("app.name")}`}</title> : null}
       <div className="min-w-0">
         <h1 className="text-2xl font-semibold tracking-tight text-fg">{title}</h1>
-        {description ? <p className="mt-1.5 max-w-2xl text-sm text-fg-muted">{description}</p> : null}
+        {description ? (
+          <p className="mt-1.5 max-w-2xl text-sm text-fg-muted">{description}</p>
+        ) : null}
       </div>
       {actions ? <div className="flex shrink-0 items-center gap-2">{actions}</div> : null}
     </div>

@@ -38,7 +38,9 @@ describe("readApiFailure", () => {
   });
 
   it("tolerates envelopes without details", () => {
-    const failure = readApiFailure({ data: { code: "NOT_FOUND", message: "API key not found", requestId: "r", details: null } });
+    const failure = readApiFailure({
+      data: { code: "NOT_FOUND", message: "API key not found", requestId: "r", details: null },
+    });
     expect(failure.code).toBe("NOT_FOUND");
     expect(failure.fieldErrors).toEqual({});
     expect(failure.retryAfterMs).toBeNull();

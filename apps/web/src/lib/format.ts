@@ -22,7 +22,9 @@ export function formatRelative(date: Date, language: string, now = Date.now()): 
 
 /** A short absolute date and time, e.g. "Mar 4, 2026, 14:05". */
 export function formatDateTime(date: Date, language: string): string {
-  return new Intl.DateTimeFormat(language, { dateStyle: "medium", timeStyle: "short" }).format(date);
+  return new Intl.DateTimeFormat(language, { dateStyle: "medium", timeStyle: "short" }).format(
+    date,
+  );
 }
 
 export function formatDate(date: Date, language: string): string {

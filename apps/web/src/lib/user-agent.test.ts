@@ -20,7 +20,9 @@ describe("describeUserAgent", () => {
       ),
     ).toEqual({ browser: "Edge", os: "Windows" });
     expect(
-      describeUserAgent("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 Safari/604.1"),
+      describeUserAgent(
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 Safari/604.1",
+      ),
     ).toEqual({ browser: "Safari", os: "iOS" });
   });
 

@@ -187,7 +187,8 @@ export const en = {
     requestIdCopied: "Request ID copied",
     sessionEnded: "Your session has ended. Please sign in again.",
     crashTitle: "This page hit a problem",
-    crashBody: "Reloading usually fixes it. If it keeps happening, let us know what you were doing.",
+    crashBody:
+      "Reloading usually fixes it. If it keeps happening, let us know what you were doing.",
     reload: "Reload",
   },
   notFound: {

@@ -160,8 +160,7 @@ export const zhCN: LocaleMessages = {
     created: {
       title: "保存你的新 API 密钥",
       description: "「{{name}}」已可以使用。",
-      warning:
-        "完整密钥只显示这一次。请立即复制并妥善保存；如果丢失，请吊销它并创建新的密钥。",
+      warning: "完整密钥只显示这一次。请立即复制并妥善保存；如果丢失，请吊销它并创建新的密钥。",
       keyLabel: "API 密钥",
       usage: "在 Authorization 请求头中发送：",
       done: "我已保存密钥",

@@ -37,9 +37,16 @@ export function RequireSession() {
   const session = useSession();
   const location = useLocation();
   if (session.isPending) return <FullPageLoader />;
-  if (session.isError) return <SessionError error={session.error} retry={() => void session.refetch()} />;
+  if (session.isError)
+    return <SessionError error={session.error} retry={() => void session.refetch()} />;
   if (!session.data) {
-    return <Navigate to="/sign-in" replace state={{ from: location.pathname + location.search } satisfies FromState} />;
+    return (
+      <Navigate
+        to="/sign-in"
+        replace
+        state={{ from: location.pathname + location.search } satisfies FromState}
+      />
+    );
   }
   return <SignedIn session={session.data} />;
 }

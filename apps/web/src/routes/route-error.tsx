@@ -14,7 +14,9 @@ export function RouteError() {
       <TriangleAlert className="size-8 text-warning" aria-hidden />
       <h1 className="text-lg font-semibold text-fg">{t("errors.crashTitle")}</h1>
       <p className="max-w-md text-sm text-fg-muted">{t("errors.crashBody")}</p>
-      {detail ? <pre className="max-w-md overflow-x-auto text-xs text-fg-subtle">{detail}</pre> : null}
+      {detail ? (
+        <pre className="max-w-md overflow-x-auto text-xs text-fg-subtle">{detail}</pre>
+      ) : null}
       <Button onClick={() => window.location.reload()}>{t("errors.reload")}</Button>
     </div>
   );

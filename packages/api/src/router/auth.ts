@@ -72,5 +72,7 @@ export const authRouter = createTRPCRouter({
   apiKeys: apiKeysRouter,
 
   /** Every account, for administrators. */
-  users: adminProcedure.input(ListUsersInput).query(({ ctx, input }) => listUsers(ctx.services, input)),
+  users: adminProcedure
+    .input(ListUsersInput)
+    .query(({ ctx, input }) => listUsers(ctx.services, input)),
 });

@@ -31,7 +31,12 @@ export async function consumePoints(
   assertCost(cost);
   try {
     const res = await limiter.consume(key, cost);
-    return { allowed: true, limit: limiter.points, remaining: res.remainingPoints, retryAfterMs: 0 };
+    return {
+      allowed: true,
+      limit: limiter.points,
+      remaining: res.remainingPoints,
+      retryAfterMs: 0,
+    };
   } catch (error) {
     if (error instanceof RateLimiterRes) {
       return {

@@ -29,7 +29,11 @@ export async function countApiKeysOf(db: DbOrTx, userId: string): Promise<number
 }
 
 /** Deletes one of the user's keys; returns its stored hash, or null when they own no such key. */
-export async function deleteApiKeyOf(db: DbOrTx, userId: string, id: string): Promise<string | null> {
+export async function deleteApiKeyOf(
+  db: DbOrTx,
+  userId: string,
+  id: string,
+): Promise<string | null> {
   const [row] = await db
     .delete(schema.apikey)
     .where(and(eq(schema.apikey.id, id), eq(schema.apikey.referenceId, userId)))

@@ -3,7 +3,13 @@ import { eq } from "drizzle-orm";
 
 import type { CoreDeps } from "../context";
 import type { BetterAuthInstance } from "./better-auth";
-import { bearerApiKey, hasAuthorizationHeader, hashApiKey, principalCacheKey, readCookie } from "./credentials";
+import {
+  bearerApiKey,
+  hasAuthorizationHeader,
+  hashApiKey,
+  principalCacheKey,
+  readCookie,
+} from "./credentials";
 import { type AuthPrincipal, Role } from "./schemas";
 
 /** How long a resolved credential is trusted without looking it up again. */
@@ -72,7 +78,10 @@ export function createAuthenticator(deps: AuthenticateDeps, auth: BetterAuthInst
     const now = deps.clock.now();
     if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) return null;
     if (!row.lastRequest || now.getTime() - row.lastRequest.getTime() >= LAST_USED_RESOLUTION_MS) {
-      await deps.db.update(schema.apikey).set({ lastRequest: now }).where(eq(schema.apikey.id, row.id));
+      await deps.db
+        .update(schema.apikey)
+        .set({ lastRequest: now })
+        .where(eq(schema.apikey.id, row.id));
     }
     return {
       principal: {
@@ -92,12 +101,20 @@ export function createAuthenticator(deps: AuthenticateDeps, auth: BetterAuthInst
     if (!result) return null;
     const role = Role.safeParse(result.user.role);
     if (!role.success) {
-      deps.log.warn({ userId: result.user.id }, "user has an unknown role; treating as unauthenticated");
+      deps.log.warn(
+        { userId: result.user.id },
+        "user has an unknown role; treating as unauthenticated",
+      );
       return null;
     }
     return {
       principal: {
-        user: { id: result.user.id, email: result.user.email, name: result.user.name, role: role.data },
+        user: {
+          id: result.user.id,
+          email: result.user.email,
+          name: result.user.name,
+          role: role.data,
+        },
         via: "session",
         sessionId: result.session.id,
       },

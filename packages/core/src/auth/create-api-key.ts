@@ -16,12 +16,17 @@ export async function createApiKey(
   principal: AuthPrincipal,
   input: CreateApiKeyInput,
 ): Promise<CreatedApiKey> {
-  if (principal.via !== "session") throw forbidden("Create API keys while signed in, not with an API key");
+  if (principal.via !== "session")
+    throw forbidden("Create API keys while signed in, not with an API key");
   const userId = principal.user.id;
   if ((await countApiKeysOf(deps.db, userId)) >= MAX_API_KEYS_PER_USER) {
-    throw new DomainError("LIMIT_EXCEEDED", `You can hold at most ${MAX_API_KEYS_PER_USER} API keys; revoke one first`, {
-      details: { limit: MAX_API_KEYS_PER_USER },
-    });
+    throw new DomainError(
+      "LIMIT_EXCEEDED",
+      `You can hold at most ${MAX_API_KEYS_PER_USER} API keys; revoke one first`,
+      {
+        details: { limit: MAX_API_KEYS_PER_USER },
+      },
+    );
   }
   const created = await deps.auth.library.api.createApiKey({
     body: {

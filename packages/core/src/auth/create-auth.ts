@@ -11,7 +11,10 @@ import { createAuthenticator } from "./authenticate";
  * const services = { …, auth, authenticate: auth.authenticate };
  * ```
  */
-export function createAuth(deps: Pick<CoreDeps, "db" | "cache" | "clock" | "log">, config: AuthConfig) {
+export function createAuth(
+  deps: Pick<CoreDeps, "db" | "cache" | "clock" | "log">,
+  config: AuthConfig,
+) {
   const library = buildBetterAuth(deps.db, deps.log, config);
   const authenticator = createAuthenticator(deps, library);
   return {
@@ -26,6 +29,9 @@ export function createAuth(deps: Pick<CoreDeps, "db" | "cache" | "clock" | "log"
 export type Auth = ReturnType<typeof createAuth>;
 
 /** What the auth use cases need: the core dependencies plus the auth service. */
-export type AuthDeps = Pick<CoreDeps, "db" | "cache" | "pubsub" | "rateLimiter" | "clock" | "log"> & {
+export type AuthDeps = Pick<
+  CoreDeps,
+  "db" | "cache" | "pubsub" | "rateLimiter" | "clock" | "log"
+> & {
   auth: Auth;
 };

@@ -29,7 +29,8 @@ export function bearerApiKey(headers: Headers): string | null {
   if (!header) return null;
   const match = /^bearer\s+(\S+)\s*$/i.exec(header);
   const token = match?.[1];
-  if (!token || token.length > MAX_CREDENTIAL_LENGTH || !token.startsWith(API_KEY_PREFIX)) return null;
+  if (!token || token.length > MAX_CREDENTIAL_LENGTH || !token.startsWith(API_KEY_PREFIX))
+    return null;
   return token;
 }
 

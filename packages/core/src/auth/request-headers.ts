@@ -5,7 +5,10 @@ import type { AuthRequest } from "./schemas";
  * The headers handed to the auth library: only what it records (user agent, caller address) and,
  * when given, the session cookie. Nothing else from the client reaches it.
  */
-export function libraryHeaders(request: AuthRequest, cookie?: { name: string; value: string }): Headers {
+export function libraryHeaders(
+  request: AuthRequest,
+  cookie?: { name: string; value: string },
+): Headers {
   const headers = new Headers({ [CLIENT_IP_HEADER]: request.ip });
   const userAgent = request.headers.get("user-agent");
   if (userAgent) headers.set("user-agent", userAgent.slice(0, 512));

@@ -14,7 +14,11 @@ const INVALID_CREDENTIALS = "Invalid email or password";
  * Checks an email and password and opens a session. Every failure reads the same, whether or not
  * the email exists. A success clears the account's failed-attempt counter.
  */
-export async function signIn(deps: AuthDeps, input: SignInInput, request: AuthRequest): Promise<SignedIn> {
+export async function signIn(
+  deps: AuthDeps,
+  input: SignInInput,
+  request: AuthRequest,
+): Promise<SignedIn> {
   let result;
   try {
     result = await deps.auth.library.api.signInEmail({

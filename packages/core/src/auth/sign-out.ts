@@ -8,7 +8,10 @@ import type { AuthRequest } from "./schemas";
  * cookie stops working at once on every process that shares the cache. Returns the Set-Cookie
  * values that clear the cookies (also when there was no session).
  */
-export async function signOut(deps: AuthDeps, request: AuthRequest): Promise<{ cookies: string[] }> {
+export async function signOut(
+  deps: AuthDeps,
+  request: AuthRequest,
+): Promise<{ cookies: string[] }> {
   const cookie = await deps.auth.sessionCookie(request.headers);
   if (cookie) await deps.cache.delete(principalCacheKey.session(cookie.value));
   const result = await deps.auth.library.api.signOut({

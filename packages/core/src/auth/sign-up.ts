@@ -13,7 +13,11 @@ export interface SignedIn {
 }
 
 /** Creates an account and signs it in. The first account on a fresh installation is an admin. */
-export async function signUp(deps: AuthDeps, input: SignUpInput, request: AuthRequest): Promise<SignedIn> {
+export async function signUp(
+  deps: AuthDeps,
+  input: SignUpInput,
+  request: AuthRequest,
+): Promise<SignedIn> {
   let result;
   try {
     result = await deps.auth.library.api.signUpEmail({

@@ -6,7 +6,12 @@ import type { AuthUser } from "./schemas";
 /** One user as the rest of the product sees them. */
 export async function findAuthUser(db: DbOrTx, userId: string): Promise<AuthUser | null> {
   const [row] = await db
-    .select({ id: schema.user.id, email: schema.user.email, name: schema.user.name, role: schema.user.role })
+    .select({
+      id: schema.user.id,
+      email: schema.user.email,
+      name: schema.user.name,
+      role: schema.user.role,
+    })
     .from(schema.user)
     .where(eq(schema.user.id, userId))
     .limit(1);

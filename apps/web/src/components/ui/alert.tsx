@@ -21,8 +21,14 @@ export function Alert({
 }) {
   const { box, Icon } = TONES[tone];
   return (
-    <div role="alert" className={cx("flex gap-2.5 rounded-lg border px-3 py-2.5 text-sm", box, className)}>
-      <Icon className={cx("mt-0.5 size-4 shrink-0", tone === "warning" && "text-warning")} aria-hidden />
+    <div
+      role="alert"
+      className={cx("flex gap-2.5 rounded-lg border px-3 py-2.5 text-sm", box, className)}
+    >
+      <Icon
+        className={cx("mt-0.5 size-4 shrink-0", tone === "warning" && "text-warning")}
+        aria-hidden
+      />
       <div className="min-w-0 space-y-1">
         <p className="font-medium">{title}</p>
         {children ? <div className="text-[13px] opacity-90">{children}</div> : null}

@@ -4,8 +4,7 @@ import { cx } from "../../lib/cx";
 import { Spinner } from "./spinner";
 
 const VARIANTS = {
-  primary:
-    "bg-accent text-accent-fg shadow-sm hover:bg-accent-hover disabled:hover:bg-accent",
+  primary: "bg-accent text-accent-fg shadow-sm hover:bg-accent-hover disabled:hover:bg-accent",
   secondary:
     "border border-line bg-surface text-fg shadow-xs hover:bg-subtle hover:border-line-strong",
   ghost: "text-fg-muted hover:bg-muted hover:text-fg",

@@ -30,7 +30,11 @@ export function CopyButton({
         else toast.error(t("common.copyFailed"));
       }}
     >
-      {copied ? <Check className="size-4 text-success" aria-hidden /> : <Copy className="size-4" aria-hidden />}
+      {copied ? (
+        <Check className="size-4 text-success" aria-hidden />
+      ) : (
+        <Copy className="size-4" aria-hidden />
+      )}
       {copied ? t("common.copied") : (label ?? t("common.copy"))}
     </Button>
   );

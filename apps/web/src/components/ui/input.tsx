@@ -17,7 +17,11 @@ interface FieldProps {
   errors?: string[] | undefined;
   /** Optional element on the label row (e.g. a "show password" toggle). */
   aside?: ReactNode;
-  children: (control: { id: string; invalid: boolean; describedBy: string | undefined }) => ReactNode;
+  children: (control: {
+    id: string;
+    invalid: boolean;
+    describedBy: string | undefined;
+  }) => ReactNode;
 }
 
 /** Label, control, hint and inline errors, wired together for screen readers. */
@@ -37,7 +41,9 @@ export function Field({ label, hint, errors, aside, children }: FieldProps) {
       {children({ id, invalid, describedBy: hasMessage ? messageId : undefined })}
       {invalid ? (
         <ul id={messageId} className="space-y-0.5 text-[13px] text-danger" role="alert">
-          {errors?.map((message) => <li key={message}>{message}</li>)}
+          {errors?.map((message) => (
+            <li key={message}>{message}</li>
+          ))}
         </ul>
       ) : hint !== undefined ? (
         <p id={messageId} className="text-[13px] text-fg-subtle">

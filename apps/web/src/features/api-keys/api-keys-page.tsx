@@ -29,7 +29,11 @@ export function ApiKeysPage() {
 
   return (
     <>
-      <PageHeader title={t("apiKeys.title")} description={t("apiKeys.subtitle")} actions={createButton} />
+      <PageHeader
+        title={t("apiKeys.title")}
+        description={t("apiKeys.subtitle")}
+        actions={createButton}
+      />
       <Card className="overflow-hidden">
         {keys.isPending ? (
           <div className="space-y-3 p-5" aria-busy>
@@ -44,7 +48,11 @@ export function ApiKeysPage() {
             action={<Button onClick={() => void keys.refetch()}>{t("common.retry")}</Button>}
           />
         ) : keys.data.length === 0 ? (
-          <EmptyState icon={KeyRound} title={t("apiKeys.empty.title")} hint={t("apiKeys.empty.hint")} />
+          <EmptyState
+            icon={KeyRound}
+            title={t("apiKeys.empty.title")}
+            hint={t("apiKeys.empty.hint")}
+          />
         ) : (
           <KeyTable keys={keys.data} onRevoke={setRevoking} />
         )}

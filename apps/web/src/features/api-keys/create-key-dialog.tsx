@@ -32,7 +32,9 @@ export function CreateKeyDialog({ open, onClose }: { open: boolean; onClose: () 
       void utils.auth.apiKeys.list.invalidate();
     },
   });
-  const { fieldErrors, failure } = formFailureOf(create.error, create.submittedAt, ["name"] as const);
+  const { fieldErrors, failure } = formFailureOf(create.error, create.submittedAt, [
+    "name",
+  ] as const);
 
   const close = () => {
     setName("");
@@ -115,7 +117,11 @@ export function CreateKeyDialog({ open, onClose }: { open: boolean; onClose: () 
       }
     >
       <form id="create-api-key" noValidate onSubmit={submit} className="space-y-4">
-        <Field label={t("apiKeys.create.name")} hint={t("apiKeys.create.nameHint")} errors={nameError ?? fieldErrors.name}>
+        <Field
+          label={t("apiKeys.create.name")}
+          hint={t("apiKeys.create.nameHint")}
+          errors={nameError ?? fieldErrors.name}
+        >
           {({ id, invalid, describedBy }) => (
             <Input
               id={id}
@@ -147,7 +153,9 @@ export function CreateKeyDialog({ open, onClose }: { open: boolean; onClose: () 
             >
               {EXPIRY_OPTIONS.map((days) => (
                 <option key={days ?? "never"} value={days ?? "never"}>
-                  {days === null ? t("apiKeys.create.expiryNever") : t("apiKeys.create.expiryDays", { days })}
+                  {days === null
+                    ? t("apiKeys.create.expiryNever")
+                    : t("apiKeys.create.expiryDays", { days })}
                 </option>
               ))}
             </select>

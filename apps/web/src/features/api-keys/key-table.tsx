@@ -6,7 +6,15 @@ import { formatDate, formatDateTime, formatRelative } from "../../lib/format";
 import { useNow } from "../../lib/use-now";
 import type { ApiKey } from "./types";
 
-function Expiry({ expiresAt, now, language }: { expiresAt: Date | null; now: number; language: string }) {
+function Expiry({
+  expiresAt,
+  now,
+  language,
+}: {
+  expiresAt: Date | null;
+  now: number;
+  language: string;
+}) {
   const { t } = useTranslation();
   if (!expiresAt) return <span className="text-fg-subtle">{t("apiKeys.never")}</span>;
   if (expiresAt.getTime() <= now) return <Badge tone="danger">{t("apiKeys.expired")}</Badge>;
@@ -33,10 +41,18 @@ export function KeyTable({ keys, onRevoke }: { keys: ApiKey[]; onRevoke: (key: A
       <table className="w-full text-sm" data-testid="api-key-table">
         <thead className="border-b border-line bg-subtle/60">
           <tr>
-            <th scope="col" className={head}>{t("apiKeys.table.name")}</th>
-            <th scope="col" className={`${head} hidden md:table-cell`}>{t("apiKeys.table.created")}</th>
-            <th scope="col" className={`${head} hidden sm:table-cell`}>{t("apiKeys.table.lastUsed")}</th>
-            <th scope="col" className={head}>{t("apiKeys.table.expires")}</th>
+            <th scope="col" className={head}>
+              {t("apiKeys.table.name")}
+            </th>
+            <th scope="col" className={`${head} hidden md:table-cell`}>
+              {t("apiKeys.table.created")}
+            </th>
+            <th scope="col" className={`${head} hidden sm:table-cell`}>
+              {t("apiKeys.table.lastUsed")}
+            </th>
+            <th scope="col" className={head}>
+              {t("apiKeys.table.expires")}
+            </th>
             <th scope="col" className={`${head} text-right`}>
               <span className="sr-only">{t("apiKeys.table.actions")}</span>
             </th>
@@ -44,7 +60,12 @@ export function KeyTable({ keys, onRevoke }: { keys: ApiKey[]; onRevoke: (key: A
         </thead>
         <tbody className="divide-y divide-line">
           {keys.map((key) => (
-            <tr key={key.id} data-testid="api-key-row" data-key-id={key.id} className="hover:bg-subtle/50">
+            <tr
+              key={key.id}
+              data-testid="api-key-row"
+              data-key-id={key.id}
+              className="hover:bg-subtle/50"
+            >
               <td className={cell}>
                 <p className="font-medium text-fg">{key.name ?? t("apiKeys.unnamed")}</p>
                 {key.start ? (
@@ -52,14 +73,24 @@ export function KeyTable({ keys, onRevoke }: { keys: ApiKey[]; onRevoke: (key: A
                 ) : null}
               </td>
               <td className={`${cell} hidden text-fg-muted md:table-cell`}>
-                <time dateTime={key.createdAt.toISOString()} title={formatDateTime(key.createdAt, language)}>
+                <time
+                  dateTime={key.createdAt.toISOString()}
+                  title={formatDateTime(key.createdAt, language)}
+                >
                   {formatDate(key.createdAt, language)}
                 </time>
               </td>
               <td className={`${cell} hidden text-fg-muted sm:table-cell`}>
                 {key.lastUsedAt ? (
-                  <time dateTime={key.lastUsedAt.toISOString()} title={formatDateTime(key.lastUsedAt, language)}>
-                    {formatRelative(key.lastUsedAt, language, Math.max(now, key.lastUsedAt.getTime()))}
+                  <time
+                    dateTime={key.lastUsedAt.toISOString()}
+                    title={formatDateTime(key.lastUsedAt, language)}
+                  >
+                    {formatRelative(
+                      key.lastUsedAt,
+                      language,
+                      Math.max(now, key.lastUsedAt.getTime()),
+                    )}
                   </time>
                 ) : (
                   <span className="text-fg-subtle">{t("apiKeys.neverUsed")}</span>
@@ -74,7 +105,9 @@ export function KeyTable({ keys, onRevoke }: { keys: ApiKey[]; onRevoke: (key: A
                   variant="danger-ghost"
                   onClick={() => onRevoke(key)}
                   data-testid="revoke-key"
-                  aria-label={t("apiKeys.revoke.buttonLabel", { name: key.name ?? t("apiKeys.unnamed") })}
+                  aria-label={t("apiKeys.revoke.buttonLabel", {
+                    name: key.name ?? t("apiKeys.unnamed"),
+                  })}
                 >
                   {t("apiKeys.revoke.button")}
                 </Button>

@@ -7,7 +7,13 @@ import { trpc } from "../../lib/trpc";
 import type { ApiKey } from "./types";
 
 /** Asks before revoking; closes when done or failed (failures arrive as toasts). */
-export function RevokeKeyDialog({ apiKey, onClose }: { apiKey: ApiKey | null; onClose: () => void }) {
+export function RevokeKeyDialog({
+  apiKey,
+  onClose,
+}: {
+  apiKey: ApiKey | null;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const utils = trpc.useUtils();
   const revoke = trpc.auth.apiKeys.revoke.useMutation({

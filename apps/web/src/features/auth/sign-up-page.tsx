@@ -45,7 +45,11 @@ export function SignUpPage() {
     const errors = validateAuthForm(values, "email");
     setClientErrors(errors);
     if (hasErrors(errors)) return;
-    signUp.mutate({ name: values.name.trim(), email: values.email.trim(), password: values.password });
+    signUp.mutate({
+      name: values.name.trim(),
+      email: values.email.trim(),
+      password: values.password,
+    });
   };
 
   const errorsOf = (field: SignUpField) => clientErrors[field] ?? fieldErrors[field];

@@ -14,7 +14,8 @@ export function validateAuthForm<F extends string>(
     if (values[field].trim() === "") errors[field] = [i18n.t("auth.validation.required")];
   }
   const email = values[emailField].trim();
-  if (email !== "" && !EMAIL_SHAPE.test(email)) errors[emailField] = [i18n.t("auth.validation.email")];
+  if (email !== "" && !EMAIL_SHAPE.test(email))
+    errors[emailField] = [i18n.t("auth.validation.email")];
   return errors;
 }
 

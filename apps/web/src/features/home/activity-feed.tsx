@@ -28,30 +28,50 @@ export function ActivityFeed() {
     <Card>
       <CardHeader title={t("home.activity.title")} description={t("home.activity.subtitle")} />
       {events.length === 0 ? (
-        <EmptyState icon={Radio} title={t("home.activity.empty")} hint={t("home.activity.emptyHint")} />
+        <EmptyState
+          icon={Radio}
+          title={t("home.activity.empty")}
+          hint={t("home.activity.emptyHint")}
+        />
       ) : (
         <ol className="divide-y divide-line" data-testid="activity-feed" aria-live="polite">
           {events.map((event, index) => {
-            const { icon: Icon, tone, title, detail } = describeEvent(event, t, events.slice(index + 1));
+            const {
+              icon: Icon,
+              tone,
+              title,
+              detail,
+            } = describeEvent(event, t, events.slice(index + 1));
             return (
               <li
                 key={event.id}
                 data-event-type={event.type}
                 className="flex items-start gap-3 px-5 py-3.5 motion-safe:animate-fade-in"
               >
-                <span className={cx("mt-0.5 flex size-8 shrink-0 items-center justify-center rounded-lg", TONES[tone])}>
+                <span
+                  className={cx(
+                    "mt-0.5 flex size-8 shrink-0 items-center justify-center rounded-lg",
+                    TONES[tone],
+                  )}
+                >
                   <Icon className="size-4" aria-hidden />
                 </span>
                 <div className="min-w-0 flex-1">
                   <p className="truncate text-sm font-medium text-fg">{title}</p>
-                  {detail ? <p className="mt-0.5 truncate text-[13px] text-fg-muted">{detail}</p> : null}
+                  {detail ? (
+                    <p className="mt-0.5 truncate text-[13px] text-fg-muted">{detail}</p>
+                  ) : null}
                 </div>
                 <time
                   dateTime={event.createdAt.toISOString()}
                   title={formatDateTime(event.createdAt, language)}
                   className="shrink-0 pt-0.5 text-xs text-fg-subtle tabular-nums"
                 >
-                  {formatRelative(event.createdAt, language, Math.max(now, event.createdAt.getTime()))}
+                  {formatRelative(
+                    event.createdAt,
+                    language,
+                    Math.max(now, event.createdAt.getTime()),
+                  )}
                 </time>
               </li>
             );

@@ -30,9 +30,7 @@ export function describeEvent(
       const agent = text(event.data.userAgent);
       const { browser, os } = agent ? describeUserAgent(agent) : { browser: null, os: null };
       const where =
-        browser && os
-          ? t("events.browserOnOs", { browser, os })
-          : (browser ?? os ?? null);
+        browser && os ? t("events.browserOnOs", { browser, os }) : (browser ?? os ?? null);
       const ip = text(event.data.ip);
       const detail = [where, ip].filter(Boolean).join(" · ") || null;
       return { icon: LogIn, tone: "success", title: t("events.signedIn"), detail };

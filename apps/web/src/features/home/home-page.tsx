@@ -46,7 +46,9 @@ export function HomePage({ session, panel }: { session: Session; panel: boolean 
               <div className="flex items-center justify-between gap-3">
                 <dt className="text-fg-muted">{t("home.account.via")}</dt>
                 <dd className="text-fg">
-                  {session.via === "apiKey" ? t("home.account.viaApiKey") : t("home.account.viaSession")}
+                  {session.via === "apiKey"
+                    ? t("home.account.viaApiKey")
+                    : t("home.account.viaSession")}
                 </dd>
               </div>
             </dl>
@@ -76,9 +78,22 @@ export function HomePage({ session, panel }: { session: Session; panel: boolean 
   );
 }
 
-function Shortcut({ to, icon: Icon, title, hint }: { to: string; icon: LucideIcon; title: string; hint: string }) {
+function Shortcut({
+  to,
+  icon: Icon,
+  title,
+  hint,
+}: {
+  to: string;
+  icon: LucideIcon;
+  title: string;
+  hint: string;
+}) {
   return (
-    <Link to={to} className="group flex items-center gap-3 rounded-lg p-3 transition-colors hover:bg-subtle">
+    <Link
+      to={to}
+      className="group flex items-center gap-3 rounded-lg p-3 transition-colors hover:bg-subtle"
+    >
       <span className="flex size-9 shrink-0 items-center justify-center rounded-lg border border-line bg-surface text-fg-muted group-hover:text-accent">
         <Icon className="size-4" aria-hidden />
       </span>
@@ -86,7 +101,10 @@ function Shortcut({ to, icon: Icon, title, hint }: { to: string; icon: LucideIco
         <span className="block text-sm font-medium text-fg">{title}</span>
         <span className="block text-[13px] text-fg-muted">{hint}</span>
       </span>
-      <ArrowRight className="size-4 text-fg-subtle transition-transform group-hover:translate-x-0.5" aria-hidden />
+      <ArrowRight
+        className="size-4 text-fg-subtle transition-transform group-hover:translate-x-0.5"
+        aria-hidden
+      />
     </Link>
   );
 }

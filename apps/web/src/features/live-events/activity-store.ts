@@ -23,7 +23,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function parseEvent(value: unknown): ActivityEvent | null {
   if (!isRecord(value)) return null;
   const { id, type, data, createdAt } = value;
-  if (typeof id !== "number" || typeof type !== "string" || typeof createdAt !== "string") return null;
+  if (typeof id !== "number" || typeof type !== "string" || typeof createdAt !== "string")
+    return null;
   const date = new Date(createdAt);
   if (Number.isNaN(date.getTime())) return null;
   return { id, type, data: isRecord(data) ? data : {}, createdAt: date };
@@ -33,7 +34,10 @@ function parseEvent(value: unknown): ActivityEvent | null {
  * The tab's feed survives reloads: the recent events and the stream position live in
  * sessionStorage, so a reload resumes the stream after the last event seen instead of losing it.
  */
-export function loadActivity(userId: string): { lastEventId: number | null; events: ActivityEvent[] } {
+export function loadActivity(userId: string): {
+  lastEventId: number | null;
+  events: ActivityEvent[];
+} {
   try {
     const raw = sessionStorage.getItem(keyOf(userId));
     if (!raw) return { lastEventId: null, events: [] };

@@ -11,7 +11,8 @@ export function useEventInvalidation(): (type: string) => void {
   return useCallback(
     (type: string) => {
       if (type.startsWith("apiKey.")) void utils.auth.apiKeys.list.invalidate();
-      if (type.startsWith("session.") || type.startsWith("user.")) void utils.auth.session.invalidate();
+      if (type.startsWith("session.") || type.startsWith("user."))
+        void utils.auth.session.invalidate();
     },
     [utils],
   );

@@ -9,10 +9,10 @@ const NAME_KEYS = { en: "language.en", "zh-CN": "language.zhCN" } as const satis
   Language,
   string
 >;
-const SHORT_KEYS = { en: "language.enShort", "zh-CN": "language.zhCNShort" } as const satisfies Record<
-  Language,
-  string
->;
+const SHORT_KEYS = {
+  en: "language.enShort",
+  "zh-CN": "language.zhCNShort",
+} as const satisfies Record<Language, string>;
 
 /** Switches the UI language; i18next remembers the choice in localStorage. */
 export function LanguageSwitcher() {

@@ -42,7 +42,10 @@ export function Sidebar({
             {({ isActive }) => (
               <>
                 <Icon
-                  className={cx("size-4", isActive ? "text-accent" : "text-fg-subtle group-hover:text-fg-muted")}
+                  className={cx(
+                    "size-4",
+                    isActive ? "text-accent" : "text-fg-subtle group-hover:text-fg-muted",
+                  )}
                   aria-hidden
                 />
                 {t(label)}

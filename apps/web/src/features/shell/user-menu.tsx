@@ -54,7 +54,10 @@ export function UserMenu({ user }: { user: SessionUser }) {
         <>
           <Avatar name={user.name} />
           <span className="min-w-0 flex-1">
-            <span className="block truncate text-[13px] font-medium text-fg" data-testid="user-name">
+            <span
+              className="block truncate text-[13px] font-medium text-fg"
+              data-testid="user-name"
+            >
               {user.name}
             </span>
             <span className="block truncate text-xs text-fg-subtle">{user.email}</span>

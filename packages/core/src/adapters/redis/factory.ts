@@ -74,7 +74,10 @@ export async function createRedisAdapters(options: RedisAdaptersOptions): Promis
   const pubsub = new RedisPubSub(commands, subscriber, { keyPrefix, monitor, log });
 
   const startupWaitMs = options.startupWaitMs ?? 3000;
-  await Promise.all([waitUntilReady(commands, startupWaitMs), waitUntilReady(subscriber, startupWaitMs)]);
+  await Promise.all([
+    waitUntilReady(commands, startupWaitMs),
+    waitUntilReady(subscriber, startupWaitMs),
+  ]);
 
   const health: HealthCheck = {
     name: "redis",

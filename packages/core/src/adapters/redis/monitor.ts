@@ -57,7 +57,10 @@ export class RedisMonitor {
     const last = this.lastFailureWarn.get(component);
     if (last !== undefined && now - last < (this.options.failureWarnIntervalMs ?? 60_000)) return;
     this.lastFailureWarn.set(component, now);
-    this.log.warn({ err: error, redisComponent: component }, "redis command failed; using fallback");
+    this.log.warn(
+      { err: error, redisComponent: component },
+      "redis command failed; using fallback",
+    );
   }
 
   /** Stops reporting; called before the connections are closed on shutdown. */

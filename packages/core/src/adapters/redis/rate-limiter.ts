@@ -41,10 +41,16 @@ interface PolicyLimiters {
 export class RedisRateLimiter implements RateLimiter {
   private readonly limiters = new Map<string, PolicyLimiters>();
 
-  constructor(client: Redis, policies: Record<string, RateLimitPolicy>, options: RedisRateLimiterOptions) {
+  constructor(
+    client: Redis,
+    policies: Record<string, RateLimitPolicy>,
+    options: RedisRateLimiterOptions,
+  ) {
     for (const [name, policy] of Object.entries(policies)) {
       const settings = limiterOptions(`${options.keyPrefix}rl:${name}`, policy);
-      const insurance = new InsuranceLimiter(settings, () => options.monitor.fallback("rate-limiter"));
+      const insurance = new InsuranceLimiter(settings, () =>
+        options.monitor.fallback("rate-limiter"),
+      );
       const redis = new RateLimiterRedis({
         ...settings,
         storeClient: client,
