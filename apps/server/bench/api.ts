@@ -5,40 +5,59 @@
 //   --warmup <s>        discarded warm-up per target (BENCH_WARMUP, default 3)
 //   --connections <n>   concurrent connections (BENCH_CONNECTIONS, default 50)
 //   --targets <list>    comma-separated subset of express,trpc,genflow (BENCH_TARGETS)
+//   --rounds <n>        measure every target n times, alternating the order, and report each
+//                       target's median round (BENCH_ROUNDS, default 1); steadier on a busy machine
 //   --quick             1 s warm-up + 3 s measured, for a smoke run
 //   --json              print the results as JSON on stdout (progress goes to stderr)
 //   --cpu-prof [dir]    profile each target's measured window (V8 .cpuprofile, default: a fresh
 //                       temp folder) and print where its CPU time went, by layer
 //   --no-doc            do not update docs/benchmarks.md
+//   --layers            instead: what each layer of GenFlow costs, by measuring it with single
+//                       host layers left out and without authentication (never updates the doc)
 //
 // docs/benchmarks.md is only rewritten after a run of all three targets with the default load
 // and no failures. Exits 1 when a target fails to start, fails verification or sees errors.
-import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 
-import { measure, verify, type LoadParams, type TargetResult } from "./measure";
+import { formatLayers, layerSpecs } from "./layers";
+import type { LoadParams } from "./measure";
 import { isTargetKind, TARGET_KINDS, TARGET_LABELS, type TargetKind } from "./protocol";
-import { formatSummary, summarizeFile } from "./profile-summary";
-import { buildReport, currentLoad, describeMachine, DOC_PATH, formatConsole, updateDoc } from "./report";
-import { spawnTarget } from "./target-process";
+import {
+  buildReport,
+  currentLoad,
+  describeMachine,
+  DOC_PATH,
+  formatConsole,
+  updateDoc,
+} from "./report";
+import { progress, runSession } from "./session";
 
 const DEFAULTS: LoadParams = { connections: 50, warmupSec: 3, durationSec: 10 };
 const QUICK: LoadParams = { connections: 50, warmupSec: 1, durationSec: 3 };
 
 interface Options {
   params: LoadParams;
+  rounds: number;
+  layers: boolean;
   targets: TargetKind[];
   json: boolean;
   cpuProfDir: string | undefined;
   writeDoc: boolean;
 }
 
-function positiveNumber(name: string, value: string | undefined, fallback: number, min = 0): number {
+function positiveNumber(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  min = 0,
+): number {
   if (value === undefined || value === "") return fallback;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < min) throw new Error(`${name} must be a number ≥ ${min}, got "${value}"`);
+  if (!Number.isFinite(n) || n < min)
+    throw new Error(`${name} must be a number ≥ ${min}, got "${value}"`);
   return n;
 }
 
@@ -50,7 +69,9 @@ function readOptions(argv: string[]): Options {
   if (cpuProfIndex !== -1) {
     const value = args[cpuProfIndex + 1];
     const hasValue = value !== undefined && !value.startsWith("--");
-    cpuProfDir = hasValue ? path.resolve(value) : mkdtempSync(path.join(tmpdir(), "genflow-bench-prof-"));
+    cpuProfDir = hasValue
+      ? path.resolve(value)
+      : mkdtempSync(path.join(tmpdir(), "genflow-bench-prof-"));
     args.splice(cpuProfIndex, hasValue ? 2 : 1);
     mkdirSync(cpuProfDir, { recursive: true });
   }
@@ -61,7 +82,9 @@ function readOptions(argv: string[]): Options {
       warmup: { type: "string" },
       connections: { type: "string" },
       targets: { type: "string" },
+      rounds: { type: "string" },
       quick: { type: "boolean", default: false },
+      layers: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
       "no-doc": { type: "boolean", default: false },
     },
@@ -69,67 +92,66 @@ function readOptions(argv: string[]): Options {
   const base = values.quick ? QUICK : DEFAULTS;
   const env = process.env;
   const params: LoadParams = {
-    durationSec: positiveNumber("--duration", values.duration ?? env.BENCH_DURATION, base.durationSec, 1),
+    durationSec: positiveNumber(
+      "--duration",
+      values.duration ?? env.BENCH_DURATION,
+      base.durationSec,
+      1,
+    ),
     warmupSec: positiveNumber("--warmup", values.warmup ?? env.BENCH_WARMUP, base.warmupSec),
-    connections: positiveNumber("--connections", values.connections ?? env.BENCH_CONNECTIONS, base.connections, 1),
+    connections: positiveNumber(
+      "--connections",
+      values.connections ?? env.BENCH_CONNECTIONS,
+      base.connections,
+      1,
+    ),
   };
   const list = (values.targets ?? env.BENCH_TARGETS ?? TARGET_KINDS.join(","))
     .split(",")
     .map((s) => s.trim())
     .filter(Boolean);
   const unknown = list.filter((kind) => !isTargetKind(kind));
-  if (unknown.length > 0) throw new Error(`unknown target(s): ${unknown.join(", ")}; use ${TARGET_KINDS.join(", ")}`);
+  if (unknown.length > 0)
+    throw new Error(`unknown target(s): ${unknown.join(", ")}; use ${TARGET_KINDS.join(", ")}`);
   // Always in the canonical order, so ratios compare like with like.
   const targets = TARGET_KINDS.filter((kind) => list.includes(kind));
-  return { params, targets, json: values.json, cpuProfDir, writeDoc: !values["no-doc"] };
-}
-
-const progress = (message: string) => process.stderr.write(`${message}\n`);
-
-async function benchTarget(kind: TargetKind, options: Options): Promise<TargetResult> {
-  progress(`▸ ${TARGET_LABELS[kind]}: starting`);
-  const target = await spawnTarget(kind, { cpuProfDir: options.cpuProfDir });
-  let result: TargetResult;
-  try {
-    await verify(target.ready);
-    const { warmupSec, durationSec, connections } = options.params;
-    progress(`  verified; ${warmupSec} s warm-up + ${durationSec} s measured, ${connections} connections`);
-    result = await measure(target, options.params);
-    progress(`  ${Math.round(result.requestsPerSec)} req/s, p99 ${result.latencyP99Ms} ms`);
-  } finally {
-    await target.stop();
-  }
-  const profile = options.cpuProfDir && path.join(options.cpuProfDir, `${kind}.cpuprofile`);
-  if (profile && existsSync(profile)) {
-    progress(`  CPU profile of the measured window (${profile}):`);
-    progress(formatSummary(summarizeFile(profile, result.totalRequests)));
-  }
-  return result;
+  const rounds = Math.floor(positiveNumber("--rounds", values.rounds ?? env.BENCH_ROUNDS, 1, 1));
+  return {
+    params,
+    rounds,
+    layers: values.layers,
+    targets,
+    json: values.json,
+    cpuProfDir,
+    writeDoc: !values["no-doc"],
+  };
 }
 
 async function main() {
   const options = readOptions(process.argv.slice(2));
   const loadStart = currentLoad();
-  if (loadStart > 1) progress(`note: 1-minute load average is ${loadStart.toFixed(2)}; other work will skew the numbers`);
+  if (loadStart > 1)
+    progress(
+      `note: 1-minute load average is ${loadStart.toFixed(2)}; other work will skew the numbers`,
+    );
 
-  const results: TargetResult[] = [];
-  const failures: string[] = [];
-  for (const kind of options.targets) {
-    try {
-      const result = await benchTarget(kind, options);
-      results.push(result);
-      if (result.errors > 0 || result.non2xx > 0) {
-        failures.push(`${result.label}: ${result.errors} errors, ${result.non2xx} non-2xx (${JSON.stringify(result.statusCodes)})`);
-      }
-    } catch (error) {
-      failures.push(error instanceof Error ? error.message : String(error));
-    }
+  if (options.layers) {
+    const { results, failures } = await runSession(layerSpecs(), options);
+    if (options.json)
+      process.stdout.write(`${JSON.stringify({ params: options.params, results }, null, 2)}\n`);
+    else process.stdout.write(formatLayers(results, options.params));
+    for (const f of failures) progress(`FAILED: ${f}`);
+    process.exitCode = failures.length > 0 ? 1 : 0;
+    return;
   }
+
+  const specs = options.targets.map((kind) => ({ id: kind, kind, label: TARGET_LABELS[kind] }));
+  const { results, failures } = await runSession(specs, options);
 
   const report = buildReport({
     date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
     machine: describeMachine(),
-    params: options.params,
+    params: { ...options.params, rounds: options.rounds },
     load: { start: loadStart, end: currentLoad() },
     results,
     failures,
@@ -145,7 +167,8 @@ async function main() {
     options.params.warmupSec === DEFAULTS.warmupSec &&
     options.params.connections === DEFAULTS.connections;
   if (!options.writeDoc) progress("docs/benchmarks.md not updated (--no-doc)");
-  else if (!full) progress("docs/benchmarks.md not updated (only a full run with the default load is recorded)");
+  else if (!full)
+    progress("docs/benchmarks.md not updated (only a full run with the default load is recorded)");
   else if (failures.length > 0) progress("docs/benchmarks.md not updated (the run had failures)");
   else {
     updateDoc(report);

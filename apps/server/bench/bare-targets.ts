@@ -25,6 +25,8 @@ export function bareTrpc() {
 
 export function listen(app: express.Express): Promise<number> {
   return new Promise((resolve) => {
-    const server = app.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
+    const server = app.listen(0, "127.0.0.1", () =>
+      resolve((server.address() as AddressInfo).port),
+    );
   });
 }

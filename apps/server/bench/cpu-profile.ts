@@ -19,7 +19,7 @@ export function armProfiler(dir: string, name: string): Profiler {
     session.connect();
     started = session
       .post("Profiler.enable")
-      .then(() => session.post("Profiler.setSamplingInterval", { interval: 250 }))
+      .then(() => session.post("Profiler.setSamplingInterval", { interval: 1000 }))
       .then(() => session.post("Profiler.start"));
   });
   return {

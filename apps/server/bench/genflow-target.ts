@@ -1,6 +1,8 @@
 // GenFlow's real host, configured as in production, with one user and one API key to call it with.
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
+import { createServer as createHttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -9,6 +11,7 @@ import superjson from "superjson";
 
 import { loadEnv } from "../src/env";
 import { createServer } from "../src/server";
+import { composeApp, type HostLayer } from "./compose";
 import type { TargetReady } from "./protocol";
 
 /** The server's public origin; mutations from a browser session must come from it. */
@@ -19,13 +22,21 @@ export interface RunningGenflow {
   close(): Promise<void>;
 }
 
+/** Variants for measuring what single layers cost (`bench:api --layers`). */
+export interface GenflowVariant {
+  /** Serve the load from a pipeline rebuilt without these host layers (see compose.ts). */
+  without?: HostLayer[] | undefined;
+  /** Send the load without the API key: no authentication, rate limit keyed on the address. */
+  anonymous?: boolean | undefined;
+}
+
 /**
  * Starts the host from `createServer(loadEnv(…))`: embedded PGlite in a fresh data folder,
  * NODE_ENV=production, `info` logs serialised to /dev/null, metrics, request ids and the API rate
  * limit all on (the limit is set high enough never to reject; every request is still counted).
  * Then signs a user up and creates an API key over HTTP, the way a client would.
  */
-export async function startGenflow(): Promise<RunningGenflow> {
+export async function startGenflow(variant: GenflowVariant = {}): Promise<RunningGenflow> {
   const dataDir = await mkdtemp(path.join(tmpdir(), "genflow-bench-"));
   const env = loadEnv({
     NODE_ENV: "production",
@@ -46,7 +57,9 @@ export async function startGenflow(): Promise<RunningGenflow> {
   const listening = await server.listen(0, "127.0.0.1");
   const url = `http://127.0.0.1:${listening.port}`;
 
+  let variantClose = () => Promise.resolve();
   const close = async () => {
+    await variantClose();
     await listening.close();
     logDestination.flushSync();
     await rm(dataDir, { recursive: true, force: true });
@@ -69,10 +82,27 @@ export async function startGenflow(): Promise<RunningGenflow> {
     const { key } = created.data as { key?: unknown };
     if (typeof key !== "string") throw new Error("auth.apiKeys.create returned no key");
 
+    let port = listening.port;
+    if (variant.without) {
+      const composed = createHttpServer(composeApp(server, env, new Set(variant.without)));
+      await new Promise<void>((resolve) => composed.listen(0, "127.0.0.1", resolve));
+      port = (composed.address() as AddressInfo).port;
+      variantClose = () =>
+        new Promise<void>((resolve) => {
+          composed.close(() => resolve());
+          composed.closeAllConnections();
+        });
+    }
+    if (variant.anonymous) {
+      return {
+        ready: { kind: "genflow", port, path: "/trpc/system.info", headers: {}, anonymous: true },
+        close,
+      };
+    }
     return {
       ready: {
         kind: "genflow",
-        port: listening.port,
+        port,
         path: "/trpc/system.info",
         headers: { authorization: `Bearer ${key}` },
         user: { email },
@@ -86,7 +116,12 @@ export async function startGenflow(): Promise<RunningGenflow> {
 }
 
 /** A tRPC mutation over HTTP from the trusted origin; fails on anything but 200. */
-async function mutate(url: string, procedure: string, input: unknown, headers: Record<string, string> = {}) {
+async function mutate(
+  url: string,
+  procedure: string,
+  input: unknown,
+  headers: Record<string, string> = {},
+) {
   const response = await fetch(`${url}/trpc/${procedure}`, {
     method: "POST",
     headers: { "content-type": "application/json", origin: ORIGIN, ...headers },
@@ -94,6 +129,8 @@ async function mutate(url: string, procedure: string, input: unknown, headers: R
   });
   const text = await response.text();
   if (response.status !== 200) throw new Error(`${procedure} answered ${response.status}: ${text}`);
-  const body = JSON.parse(text) as { result: { data: Parameters<typeof superjson.deserialize>[0] } };
+  const body = JSON.parse(text) as {
+    result: { data: Parameters<typeof superjson.deserialize>[0] };
+  };
   return { headers: response.headers, data: superjson.deserialize<unknown>(body.result.data) };
 }

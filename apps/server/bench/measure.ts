@@ -32,6 +32,8 @@ export interface TargetResult {
   requestsPerCpuSecond: number | null;
   /** 1-minute load average just before the warm-up. */
   loadBefore: number;
+  /** With several rounds: every round's req/s, in the order measured (this result is the median). */
+  roundsRequestsPerSec?: number[];
 }
 
 interface Body {
@@ -67,7 +69,9 @@ function at(value: unknown, ...path: string[]): unknown {
  */
 export async function verify(ready: TargetReady): Promise<void> {
   const fail = (what: string, body: Body) => {
-    throw new Error(`${TARGET_LABELS[ready.kind]}: ${what} (HTTP ${body.status}: ${JSON.stringify(body.json).slice(0, 300)})`);
+    throw new Error(
+      `${TARGET_LABELS[ready.kind]}: ${what} (HTTP ${body.status}: ${JSON.stringify(body.json).slice(0, 300)})`,
+    );
   };
   const body = await get(ready, ready.headers);
   if (body.status !== 200) fail("verification request did not answer 200", body);
@@ -81,11 +85,20 @@ export async function verify(ready: TargetReady): Promise<void> {
       return;
     case "genflow": {
       const data = at(body.json, "result", "data", "json");
+      if (ready.anonymous) {
+        if (at(data, "user") !== null) fail("the anonymous variant should not be signed in", body);
+        return;
+      }
       const email = at(data, "user", "email");
-      if (!ready.user || email !== ready.user.email) fail("the response does not name the signed-in user", body);
-      if (at(data, "via") !== "apiKey") fail("the caller was not authenticated by the API key", body);
+      if (!ready.user || email !== ready.user.email)
+        fail("the response does not name the signed-in user", body);
+      if (at(data, "via") !== "apiKey")
+        fail("the caller was not authenticated by the API key", body);
       const anonymous = await get(ready, {});
-      if (anonymous.status !== 200 || at(anonymous.json, "result", "data", "json", "user") !== null) {
+      if (
+        anonymous.status !== 200 ||
+        at(anonymous.json, "result", "data", "json", "user") !== null
+      ) {
         fail("without the API key the caller should be anonymous", anonymous);
       }
       return;
@@ -118,7 +131,8 @@ export async function measure(target: TargetProcess, params: LoadParams): Promis
   const cpuUsed = cpuBefore !== null && cpuAfter !== null ? cpuAfter - cpuBefore : null;
   const totalRequests = result.requests.total;
   const statusCodes: Record<string, number> = {};
-  for (const [code, stats] of Object.entries(result.statusCodeStats)) statusCodes[code] = stats.count;
+  for (const [code, stats] of Object.entries(result.statusCodeStats))
+    statusCodes[code] = stats.count;
 
   return {
     kind: ready.kind,

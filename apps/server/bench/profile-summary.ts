@@ -27,7 +27,10 @@ interface CpuProfile {
 
 /** Which layer a library or source file belongs to, first match wins. */
 const LAYERS: [RegExp, string][] = [
-  [/^(pino|pino-http|pino-std-serializers|sonic-boom|fast-redact|@pinojs\/redact|quick-format-unescaped|thread-stream|on-exit-leak-free|atomic-sleep|safe-stable-stringify)$|^server src\/(http-logger|logger)\.ts$/, "logging (pino, pino-http)"],
+  [
+    /^(pino|pino-http|pino-std-serializers|sonic-boom|fast-redact|@pinojs\/redact|quick-format-unescaped|thread-stream|on-exit-leak-free|atomic-sleep|safe-stable-stringify)$|^server src\/(http-logger|logger)\.ts$/,
+    "logging (pino, pino-http)",
+  ],
   [/^(prom-client|tdigest|bintrees)$|^server src\/metrics\.ts$/, "metrics (prom-client)"],
   [/^helmet$/, "security headers (helmet)"],
   [/^(cors|vary|object-assign)$|^server src\/security\.ts$/, "CORS"],
@@ -37,10 +40,16 @@ const LAYERS: [RegExp, string][] = [
   [/^@trpc\/server$/, "tRPC"],
   [/^@genflow\/api /, "API layer (context, middlewares)"],
   [/^@genflow\/core auth\//, "auth (authenticate, principal cache)"],
-  [/^rate-limiter-flexible$|^@genflow\/core adapters\/(rate-limit|memory\/rate-limiter)/, "rate limiter"],
+  [
+    /^rate-limiter-flexible$|^@genflow\/core adapters\/(rate-limit|memory\/rate-limiter)/,
+    "rate limiter",
+  ],
   [/^@genflow\/core adapters\//, "cache and other adapters"],
   [/^@genflow\//, "other GenFlow packages"],
-  [/^(express|router|body-parser|finalhandler|send|serve-static|content-type|mime-types|mime-db|accepts|negotiator|type-is|media-typer|parseurl|qs|fresh|etag|cookie|cookie-signature|encodeurl|escape-html|proxy-addr|forwarded|ipaddr\.js|range-parser|depd|on-finished|ee-first|http-errors|statuses|setprototypeof|content-disposition|merge-descriptors|path-to-regexp|is-promise|debug|ms|raw-body|iconv-lite|bytes|unpipe|call-bound|side-channel.*|get-intrinsic|es-.*|has-.*|function-bind|math-intrinsics|dunder-proto|gopd|hasown|object-inspect|call-bind-apply-helpers|safe-buffer|safer-buffer|inherits|toidentifier|vary)$/, "Express and its helpers"],
+  [
+    /^(express|router|body-parser|finalhandler|send|serve-static|content-type|mime-types|mime-db|accepts|negotiator|type-is|media-typer|parseurl|qs|fresh|etag|cookie|cookie-signature|encodeurl|escape-html|proxy-addr|forwarded|ipaddr\.js|range-parser|depd|on-finished|ee-first|http-errors|statuses|setprototypeof|content-disposition|merge-descriptors|path-to-regexp|is-promise|debug|ms|raw-body|iconv-lite|bytes|unpipe|call-bound|side-channel.*|get-intrinsic|es-.*|has-.*|function-bind|math-intrinsics|dunder-proto|gopd|hasown|object-inspect|call-bind-apply-helpers|safe-buffer|safer-buffer|inherits|toidentifier|vary)$/,
+    "Express and its helpers",
+  ],
   [/^tsx$|^bench /, "benchmark harness"],
   [/^@electric-sql\/pglite$|^wasm:/, "database (PGlite)"],
   [/^node core/, "Node http/net core"],
@@ -92,7 +101,8 @@ function layerOf(owner: string): string {
 export function summarizeProfile(profile: CpuProfile, requests?: number): ProfileSummary {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
-  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  for (const node of profile.nodes)
+    for (const child of node.children ?? []) parent.set(child, node.id);
 
   // Resolve each node's owner once: its own, else its nearest owning ancestor.
   const ownerCache = new Map<number, string>();
@@ -103,7 +113,11 @@ export function summarizeProfile(profile: CpuProfile, requests?: number): Profil
     if (!node) return "unknown";
     const { functionName, url } = node.callFrame;
     let owner: string;
-    if (functionName === "(idle)" || functionName === "(garbage collector)" || functionName === "(program)") {
+    if (
+      functionName === "(idle)" ||
+      functionName === "(garbage collector)" ||
+      functionName === "(program)"
+    ) {
       owner = functionName;
     } else {
       const own = ownerOf(node.callFrame);

@@ -17,6 +17,8 @@ export interface TargetReady {
   headers: Record<string, string>;
   /** The account the requests are authenticated as, when they are. */
   user?: { email: string };
+  /** Deliberately unauthenticated (a layer-cost variant of GenFlow, never the benchmark itself). */
+  anonymous?: boolean;
 }
 
 export const TARGET_LABELS: Record<TargetKind, string> = {

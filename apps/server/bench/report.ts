@@ -23,7 +23,7 @@ export interface Machine {
 export interface Report {
   date: string;
   machine: Machine;
-  params: LoadParams;
+  params: LoadParams & { rounds: number };
   /** 1-minute load average before the first target and after the last one. */
   load: { start: number; end: number };
   results: TargetResult[];
@@ -60,7 +60,12 @@ function cpuModel(): string {
 }
 
 export function describeMachine(): Machine {
-  return { cpus: cpuCount(), cpuModel: cpuModel(), node: process.version, platform: `${process.platform} ${process.arch}` };
+  return {
+    cpus: cpuCount(),
+    cpuModel: cpuModel(),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+  };
 }
 
 export function currentLoad(): number {
@@ -82,15 +87,30 @@ export function buildReport(input: Omit<Report, "ratios" | "goal">): Report {
       : null;
   return {
     ...input,
-    ratios: { genflowVsTrpc, trpcVsExpress: ratio(trpc, by("express")), genflowVsTrpcPerCpu: perCpu },
+    ratios: {
+      genflowVsTrpc,
+      trpcVsExpress: ratio(trpc, by("express")),
+      genflowVsTrpcPerCpu: perCpu,
+    },
     goal: { ratio: GOAL_RATIO, met: genflowVsTrpc === null ? null : genflowVsTrpc >= GOAL_RATIO },
   };
 }
 
-const fixed = (n: number, digits = 0) => n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const fixed = (n: number, digits = 0) =>
+  n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const percent = (r: number | null) => (r === null ? "n/a" : `${(r * 100).toFixed(1)}%`);
 
-const COLUMNS = ["Target", "Req/s (mean)", "p50 (ms)", "p99 (ms)", "Requests", "Errors", "Non-2xx", "Server CPU", "Req per CPU-s"];
+const COLUMNS = [
+  "Target",
+  "Req/s (mean)",
+  "p50 (ms)",
+  "p99 (ms)",
+  "Requests",
+  "Errors",
+  "Non-2xx",
+  "Server CPU",
+  "Req per CPU-s",
+];
 
 function rows(results: TargetResult[]): string[][] {
   return results.map((r) => [
@@ -106,9 +126,27 @@ function rows(results: TargetResult[]): string[][] {
   ]);
 }
 
+function loadLine(params: Report["params"]): string {
+  const rounds =
+    params.rounds > 1
+      ? `; ${params.rounds} rounds in alternating order, each target's median round shown`
+      : "";
+  return `autocannon: ${params.connections} connections, ${params.warmupSec} s warm-up + ${params.durationSec} s measured per target${rounds}`;
+}
+
+function roundLines(results: TargetResult[]): string[] {
+  return results
+    .filter((r) => (r.roundsRequestsPerSec?.length ?? 0) > 1)
+    .map(
+      (r) =>
+        `${r.label} req/s by round: ${(r.roundsRequestsPerSec ?? []).map((n) => fixed(n)).join(", ")}`,
+    );
+}
+
 function goalLine(report: Report): string {
   const { goal, ratios } = report;
-  if (goal.met === null) return `Goal: GenFlow ≥ ${percent(goal.ratio)} of bare tRPC: not measured in this run.`;
+  if (goal.met === null)
+    return `Goal: GenFlow ≥ ${percent(goal.ratio)} of bare tRPC: not measured in this run.`;
   return `Goal: GenFlow ≥ ${percent(goal.ratio)} of bare tRPC: ${goal.met ? "PASS" : "FAIL"} (${percent(ratios.genflowVsTrpc)}).`;
 }
 
@@ -124,17 +162,20 @@ export function formatConsole(report: Report): string {
   const table = [COLUMNS, ...rows(report.results)];
   const widths = COLUMNS.map((_, i) => Math.max(...table.map((row) => (row[i] ?? "").length)));
   const line = (row: string[]) =>
-    row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join("  ");
+    row
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+      .join("  ");
   const { machine, params, load } = report;
   return [
     "",
     `${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}; load average ${load.start.toFixed(2)} → ${load.end.toFixed(2)}`,
-    `autocannon: ${params.connections} connections, ${params.warmupSec} s warm-up + ${params.durationSec} s measured per target`,
+    loadLine(params),
     "",
     line(table[0] ?? []),
     line(widths.map((w) => "-".repeat(w))),
     ...table.slice(1).map(line),
     "",
+    ...roundLines(report.results),
     ...ratioLines(report),
     goalLine(report),
     ...report.failures.map((f) => `FAILED: ${f}`),
@@ -142,25 +183,34 @@ export function formatConsole(report: Report): string {
   ].join("\n");
 }
 
+/** A Markdown table laid out the way Prettier formats one, so the page stays format-clean. */
+function markdownTable(header: string[], body: string[][]): string[] {
+  const widths = header.map((_, i) =>
+    Math.max(3, ...[header, ...body].map((row) => (row[i] ?? "").length)),
+  );
+  const cells = (row: string[]) =>
+    `| ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join(" | ")} |`;
+  const align = `| ${widths.map((w, i) => (i === 0 ? "-".repeat(w) : `${"-".repeat(w - 1)}:`)).join(" | ")} |`;
+  return [cells(header), align, ...body.map(cells)];
+}
+
 export function formatMarkdown(report: Report): string {
   const { machine, params, load } = report;
-  const header = `| ${COLUMNS.join(" | ")} |`;
-  const align = `|${COLUMNS.map((_, i) => (i === 0 ? " --- " : " ---: ")).join("|")}|`;
-  const body = rows(report.results).map((row) => `| ${row.join(" | ")} |`);
   return [
     START_MARKER,
+    "",
     `Latest full run: **${report.date}**`,
     "",
     `- Machine: ${machine.cpus} × ${machine.cpuModel} (\`nproc\` = ${machine.cpus}), ${machine.platform}, Node ${machine.node}`,
     `- Load average (1 min) before the first target: ${load.start.toFixed(2)}; after the last: ${load.end.toFixed(2)}`,
-    `- autocannon ${params.connections} connections, ${params.warmupSec} s warm-up then ${params.durationSec} s measured, targets one after another`,
+    `- ${loadLine(params)}; targets one after another, each in its own process`,
     "",
-    header,
-    align,
-    ...body,
+    ...markdownTable(COLUMNS, rows(report.results)),
     "",
+    ...roundLines(report.results).map((l) => `- ${l}`),
     ...ratioLines(report).map((l) => `- ${l}`),
     `- **${goalLine(report)}**`,
+    "",
     END_MARKER,
   ].join("\n");
 }

@@ -27,11 +27,17 @@ export interface TargetProcess {
 export interface SpawnOptions {
   /** Write a V8 CPU profile of the target's measured window into this folder when it stops. */
   cpuProfDir?: string | undefined;
+  /** More arguments for target.ts (GenFlow variants). */
+  targetArgs?: string[] | undefined;
 }
 
-export async function spawnTarget(kind: TargetKind, options: SpawnOptions = {}): Promise<TargetProcess> {
+export async function spawnTarget(
+  kind: TargetKind,
+  options: SpawnOptions = {},
+): Promise<TargetProcess> {
   const args = ["--import", import.meta.resolve("tsx"), TARGET_SCRIPT, kind];
   if (options.cpuProfDir) args.push("--cpu-prof-dir", options.cpuProfDir);
+  if (options.targetArgs) args.push(...options.targetArgs);
   const child = spawn(process.execPath, args, {
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -50,8 +56,13 @@ export async function spawnTarget(kind: TargetKind, options: SpawnOptions = {}):
       child.kill("SIGKILL");
       reject(new Error(`${kind} target ${reason}${stderr ? `:\n${stderr.trim()}` : ""}`));
     };
-    const timer = setTimeout(() => fail(`was not ready within ${READY_TIMEOUT_MS / 1000} s`), READY_TIMEOUT_MS);
-    child.once("exit", (code, signal) => fail(`exited before it was ready (${signal ?? `code ${code}`})`));
+    const timer = setTimeout(
+      () => fail(`was not ready within ${READY_TIMEOUT_MS / 1000} s`),
+      READY_TIMEOUT_MS,
+    );
+    child.once("exit", (code, signal) =>
+      fail(`exited before it was ready (${signal ?? `code ${code}`})`),
+    );
     child.once("error", (error) => fail(`could not be started (${error.message})`));
     if (!child.stdout) return fail("has no stdout");
     const lines = createInterface({ input: child.stdout });

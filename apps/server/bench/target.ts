@@ -1,12 +1,14 @@
 // One benchmark target in its own process:
 //   node --import tsx bench/target.ts <express|trpc|genflow> [--cpu-prof-dir <dir>]
+//     [--without <layers|none>] [--anonymous]      (GenFlow layer-cost variants, see compose.ts)
 // Prints a single JSON line (see protocol.ts) once it accepts requests; logs go to /dev/null.
 // With --cpu-prof-dir, SIGUSR2 starts a CPU profile that is written there on SIGTERM or SIGINT.
 import { parseArgs } from "node:util";
 
 import { bareExpress, bareTrpc, listen } from "./bare-targets";
 import { armProfiler } from "./cpu-profile";
-import { startGenflow } from "./genflow-target";
+import { isHostLayer, type HostLayer } from "./compose";
+import { startGenflow, type GenflowVariant } from "./genflow-target";
 import { isTargetKind, TARGET_KINDS, type TargetKind, type TargetReady } from "./protocol";
 
 interface Running {
@@ -14,7 +16,7 @@ interface Running {
   close(): Promise<void>;
 }
 
-async function start(kind: TargetKind): Promise<Running> {
+async function start(kind: TargetKind, variant: GenflowVariant): Promise<Running> {
   switch (kind) {
     case "express": {
       const port = await listen(bareExpress());
@@ -22,17 +24,34 @@ async function start(kind: TargetKind): Promise<Running> {
     }
     case "trpc": {
       const port = await listen(bareTrpc());
-      return { ready: { kind, port, path: "/trpc/system.info", headers: {} }, close: () => Promise.resolve() };
+      return {
+        ready: { kind, port, path: "/trpc/system.info", headers: {} },
+        close: () => Promise.resolve(),
+      };
     }
     case "genflow":
-      return startGenflow();
+      return startGenflow(variant);
   }
+}
+
+function parseLayers(list: string): HostLayer[] {
+  const names = list
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s && s !== "none");
+  const unknown = names.filter((name) => !isHostLayer(name));
+  if (unknown.length > 0) throw new Error(`unknown layer(s): ${unknown.join(", ")}`);
+  return names.filter(isHostLayer);
 }
 
 async function main() {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { "cpu-prof-dir": { type: "string" } },
+    options: {
+      "cpu-prof-dir": { type: "string" },
+      without: { type: "string" },
+      anonymous: { type: "boolean", default: false },
+    },
   });
   const kind = positionals[0] ?? "";
   if (!isTargetKind(kind)) {
@@ -41,7 +60,10 @@ async function main() {
   }
   const profileDir = values["cpu-prof-dir"];
   const profiler = profileDir ? armProfiler(profileDir, kind) : undefined;
-  const running = await start(kind);
+  const running = await start(kind, {
+    without: values.without === undefined ? undefined : parseLayers(values.without),
+    anonymous: values.anonymous,
+  });
 
   let stopping = false;
   const stop = () => {
@@ -50,12 +72,12 @@ async function main() {
     Promise.resolve(profiler?.finish())
       .then(() => running.close())
       .then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error("target failed to close:", error);
-        process.exit(1);
-      },
-    );
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error("target failed to close:", error);
+          process.exit(1);
+        },
+      );
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
