@@ -55,9 +55,22 @@ export async function startGenflow(variant: GenflowVariant = {}): Promise<Runnin
   const logDestination = pino.destination({ dest: "/dev/null", sync: false });
   const server = await createServer(env, { logDestination });
   const listening = await server.listen(0, "127.0.0.1");
-  const url = `http://127.0.0.1:${listening.port}`;
 
+  let port = listening.port;
   let variantClose = () => Promise.resolve();
+  if (variant.without) {
+    // The rebuilt pipeline also serves the sign-up, so it has seen the same traffic as the real app.
+    const composed = createHttpServer(composeApp(server, env, new Set(variant.without)));
+    await new Promise<void>((resolve) => composed.listen(0, "127.0.0.1", resolve));
+    port = (composed.address() as AddressInfo).port;
+    variantClose = () =>
+      new Promise<void>((resolve) => {
+        composed.close(() => resolve());
+        composed.closeAllConnections();
+      });
+  }
+  const url = `http://127.0.0.1:${port}`;
+
   const close = async () => {
     await variantClose();
     await listening.close();
@@ -82,17 +95,6 @@ export async function startGenflow(variant: GenflowVariant = {}): Promise<Runnin
     const { key } = created.data as { key?: unknown };
     if (typeof key !== "string") throw new Error("auth.apiKeys.create returned no key");
 
-    let port = listening.port;
-    if (variant.without) {
-      const composed = createHttpServer(composeApp(server, env, new Set(variant.without)));
-      await new Promise<void>((resolve) => composed.listen(0, "127.0.0.1", resolve));
-      port = (composed.address() as AddressInfo).port;
-      variantClose = () =>
-        new Promise<void>((resolve) => {
-          composed.close(() => resolve());
-          composed.closeAllConnections();
-        });
-    }
     if (variant.anonymous) {
       return {
         ready: { kind: "genflow", port, path: "/trpc/system.info", headers: {}, anonymous: true },
