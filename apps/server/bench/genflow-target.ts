@@ -53,7 +53,10 @@ export async function startGenflow(variant: GenflowVariant = {}): Promise<Runnin
   });
   // Asynchronous writes to a real file descriptor, like the default stdout destination.
   const logDestination = pino.destination({ dest: "/dev/null", sync: false });
-  const server = await createServer(env, { logDestination });
+  const server = await createServer(env, { logDestination }).catch(async (error: unknown) => {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  });
   const listening = await server.listen(0, "127.0.0.1");
 
   let port = listening.port;
