@@ -1,14 +1,13 @@
 // For `bench:api --layers` only: GenFlow's request pipeline for /trpc rebuilt from the same
 // building blocks as src/app.ts, in the same order, with chosen host layers left out. It measures
 // what each layer costs; the benchmark itself always runs the real app from createServer().
-import express, { type Express } from "express";
+import express, { type Express, type RequestHandler } from "express";
 
+import { chain } from "../src/chain";
 import type { Env } from "../src/env";
-import { healthRoutes } from "../src/health";
 import { httpLogger } from "../src/http-logger";
-import { metricsHandler } from "../src/metrics";
 import { requestId } from "../src/request-id";
-import { corsPolicy, securityHeaders } from "../src/security";
+import { apiSecurityHeaders, corsPolicy } from "../src/security";
 import type { GenFlowServer } from "../src/server";
 import { trpcHandler } from "../src/trpc-handler";
 
@@ -30,29 +29,31 @@ export function composeApp(
   app.set("trust proxy", env.TRUST_PROXY);
   app.set("etag", "weak");
 
-  if (!without.has("requestId")) app.use(requestId());
+  const perRequest: RequestHandler[] = [];
+  if (!without.has("requestId")) perRequest.push(requestId());
   if (without.has("logging")) {
     // The API handler logs failures through req.log.
-    app.use((req, _res, next) => {
+    perRequest.push((req, _res, next) => {
       req.log = log;
       next();
     });
   } else {
-    app.use(httpLogger(log));
+    perRequest.push(httpLogger(log));
   }
-  if (!without.has("metrics")) app.use(metrics.http());
+  if (!without.has("metrics")) perRequest.push(metrics.http());
+  if (!without.has("cors")) perRequest.push(corsPolicy(env.CORS_ORIGINS));
+  app.use(chain(...perRequest));
+
+  const api: RequestHandler[] = [];
   if (!without.has("securityHeaders"))
-    app.use(securityHeaders({ https: env.PUBLIC_URL.startsWith("https:") }));
-  if (!without.has("cors")) app.use(corsPolicy(env.CORS_ORIGINS));
-  app.use(healthRoutes({ checks: deps.healthChecks, draining: () => false }));
-  app.get("/metrics", metricsHandler(metrics.registry, env.METRICS_TOKEN, { debug: env.DEBUG }));
-  app.use(
-    "/trpc",
+    api.push(apiSecurityHeaders({ https: env.PUBLIC_URL.startsWith("https:") }));
+  api.push(
     trpcHandler({
       services: deps.services,
       maxBodySize: env.BODY_LIMIT_BYTES,
       onErrorCode: (code) => metrics.error(code),
     }),
   );
+  app.use("/trpc", chain(...api));
   return app;
 }

@@ -11,6 +11,7 @@ import superjson from "superjson";
 
 import { loadEnv } from "../src/env";
 import { createServer } from "../src/server";
+import { bareTrpc, listen } from "./bare-targets";
 import { composeApp, type HostLayer } from "./compose";
 import type { TargetReady } from "./protocol";
 
@@ -28,6 +29,11 @@ export interface GenflowVariant {
   without?: HostLayer[] | undefined;
   /** Send the load without the API key: no authentication, rate limit keyed on the address. */
   anonymous?: boolean | undefined;
+  /**
+   * Send the load to the bare tRPC anchor served from inside this process, next to the running
+   * GenFlow host: what the process itself (its heap, its libraries' async hooks) costs the anchor.
+   */
+  anchorInside?: boolean | undefined;
 }
 
 /**
@@ -98,6 +104,13 @@ export async function startGenflow(variant: GenflowVariant = {}): Promise<Runnin
     const { key } = created.data as { key?: unknown };
     if (typeof key !== "string") throw new Error("auth.apiKeys.create returned no key");
 
+    if (variant.anchorInside) {
+      const anchorPort = await listen(bareTrpc());
+      return {
+        ready: { kind: "trpc", port: anchorPort, path: "/trpc/system.info", headers: {} },
+        close,
+      };
+    }
     if (variant.anonymous) {
       return {
         ready: { kind: "genflow", port, path: "/trpc/system.info", headers: {}, anonymous: true },

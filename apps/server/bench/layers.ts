@@ -1,16 +1,18 @@
 // `bench:api --layers`: what each layer of GenFlow's stack costs per request. GenFlow is measured
 // as it is, rebuilt with every host layer (the reference for the rows below it), rebuilt without
 // one host layer at a time, without all of them, and called without its API key. A layer's cost is
-// the CPU time per request it adds: the reference's CPU µs per request minus the row's.
+// the CPU time per request it adds: the reference's CPU µs per request minus the row's. The last row
+// serves the bare tRPC anchor from inside a running GenFlow process: what the process itself costs
+// every call, before any of GenFlow's layers run.
 import { HOST_LAYERS, type HostLayer } from "./compose";
 import type { LoadParams, TargetResult } from "./measure";
 import type { TargetSpec } from "./session";
 
 const LAYER_LABELS: Record<HostLayer, string> = {
   requestId: "request id",
-  logging: "request logging (pino-http)",
+  logging: "request logging",
   metrics: "HTTP metrics (prom-client)",
-  securityHeaders: "security headers (helmet)",
+  securityHeaders: "API security headers",
   cors: "CORS",
 };
 
@@ -19,6 +21,7 @@ const REFERENCE: Record<string, string> = {
   "genflow-rebuilt": "genflow",
   "genflow-no-host-layers": "genflow-rebuilt",
   "genflow-anonymous": "genflow",
+  "trpc-inside-genflow": "trpc",
   ...Object.fromEntries(HOST_LAYERS.map((layer) => [`genflow-no-${layer}`, "genflow-rebuilt"])),
 };
 
@@ -49,6 +52,12 @@ export function layerSpecs(): TargetSpec[] {
       kind: "genflow",
       label: "GenFlow without the API key",
       targetArgs: ["--anonymous"],
+    },
+    {
+      id: "trpc-inside-genflow",
+      kind: "genflow",
+      label: "bare tRPC inside GenFlow's process",
+      targetArgs: ["--anchor-inside"],
     },
   ];
 }

@@ -28,14 +28,16 @@ interface CpuProfile {
 /** Which layer a library or source file belongs to, first match wins. */
 const LAYERS: [RegExp, string][] = [
   [
-    /^(pino|pino-http|pino-std-serializers|sonic-boom|fast-redact|@pinojs\/redact|quick-format-unescaped|thread-stream|on-exit-leak-free|atomic-sleep|safe-stable-stringify)$|^server src\/(http-logger|logger)\.ts$/,
-    "logging (pino, pino-http)",
+    /^(pino|pino-std-serializers|sonic-boom|fast-redact|@pinojs\/redact|quick-format-unescaped|thread-stream|on-exit-leak-free|atomic-sleep|safe-stable-stringify)$|^server src\/(http-logger|logger)\.ts$/,
+    "logging (pino)",
   ],
   [/^(prom-client|tdigest|bintrees)$|^server src\/metrics\.ts$/, "metrics (prom-client)"],
-  [/^helmet$/, "security headers (helmet)"],
-  [/^(cors|vary|object-assign)$|^server src\/security\.ts$/, "CORS"],
+  [/^(helmet|cors|vary|object-assign)$|^server src\/security\.ts$/, "security headers and CORS"],
   [/^server src\/request-id\.ts$/, "request id"],
-  [/^server src\/(trpc-handler|health|panel|web|http-error|app)\.ts$/, "host glue (src/)"],
+  [
+    /^server src\/(trpc-handler|request-headers|health|panel|web|http-error|app)\.ts$/,
+    "host glue (src/)",
+  ],
   [/^superjson|^copy-anything$|^is-what$/, "superjson"],
   [/^@trpc\/server$/, "tRPC"],
   [/^@genflow\/api /, "API layer (context, middlewares)"],

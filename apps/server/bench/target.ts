@@ -1,6 +1,6 @@
 // One benchmark target in its own process:
 //   node --import tsx bench/target.ts <express|trpc|genflow> [--cpu-prof-dir <dir>]
-//     [--without <layers|none>] [--anonymous]      (GenFlow layer-cost variants, see compose.ts)
+//     [--without <layers|none>] [--anonymous] [--anchor-inside]   (GenFlow variants, see layers.ts)
 // Prints a single JSON line (see protocol.ts) once it accepts requests; logs go to /dev/null.
 // With --cpu-prof-dir, SIGUSR2 starts a CPU profile that is written there on SIGTERM or SIGINT.
 import { parseArgs } from "node:util";
@@ -51,6 +51,7 @@ async function main() {
       "cpu-prof-dir": { type: "string" },
       without: { type: "string" },
       anonymous: { type: "boolean", default: false },
+      "anchor-inside": { type: "boolean", default: false },
     },
   });
   const kind = positionals[0] ?? "";
@@ -63,6 +64,7 @@ async function main() {
   const running = await start(kind, {
     without: values.without === undefined ? undefined : parseLayers(values.without),
     anonymous: values.anonymous,
+    anchorInside: values["anchor-inside"],
   });
 
   let stopping = false;

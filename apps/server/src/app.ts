@@ -3,6 +3,7 @@ import type { HealthCheck } from "@genflow/core/ports";
 import express, { Router, type Express } from "express";
 import type { Logger } from "pino";
 
+import { chain } from "./chain";
 import type { Env } from "./env";
 import { healthRoutes } from "./health";
 import { httpLogger } from "./http-logger";
@@ -10,7 +11,7 @@ import { notFoundHandler, restErrorHandler, type RestErrorOptions } from "./http
 import { metricsHandler, type HostMetrics } from "./metrics";
 import { createPanelRouter } from "./panel";
 import { requestId } from "./request-id";
-import { corsPolicy, securityHeaders } from "./security";
+import { apiSecurityHeaders, corsPolicy, securityHeaders } from "./security";
 import { trpcHandler } from "./trpc-handler";
 import { webRoutes } from "./web";
 
@@ -34,8 +35,9 @@ export interface AppOptions {
 }
 
 /**
- * The HTTP surface: request ids and logs, security headers, CORS, probes, metrics, the API at
- * /trpc, REST under /api, and the SPA. Every error leaves as the `{ error: { … } }` envelope.
+ * The HTTP surface: request ids, logs, metrics and CORS for everything; the API at /trpc and REST
+ * under /api with API security headers; then, with the document security headers, probes,
+ * metrics, the panel and the SPA. Every error leaves as the `{ error: { … } }` envelope.
  */
 export function createApp(options: AppOptions): Express {
   const { env, metrics } = options;
@@ -46,31 +48,38 @@ export function createApp(options: AppOptions): Express {
   app.set("trust proxy", env.TRUST_PROXY);
   app.set("etag", "weak");
 
-  app.use(requestId());
-  app.use(httpLogger(options.log));
-  app.use(metrics.http());
-  app.use(securityHeaders({ https: env.PUBLIC_URL.startsWith("https:") }));
-  app.use(corsPolicy(env.CORS_ORIGINS));
-
+  const https = env.PUBLIC_URL.startsWith("https:");
+  // Every request, in this order: its id, its log line, its metrics, CORS.
   app.use(
-    healthRoutes({ checks: options.healthChecks, draining: options.draining ?? (() => false) }),
+    chain(requestId(), httpLogger(options.log), metrics.http(), corsPolicy(env.CORS_ORIGINS)),
   );
-  app.get("/metrics", metricsHandler(metrics.registry, env.METRICS_TOKEN, errors));
 
+  // The API first: the hottest path meets no other route on its way.
+  const apiHeaders = apiSecurityHeaders({ https });
   app.use(
     "/trpc",
-    trpcHandler({
-      services: options.services,
-      maxBodySize: env.BODY_LIMIT_BYTES,
-      onErrorCode: (code) => metrics.error(code),
-    }),
+    chain(
+      apiHeaders,
+      trpcHandler({
+        services: options.services,
+        maxBodySize: env.BODY_LIMIT_BYTES,
+        onErrorCode: (code) => metrics.error(code),
+      }),
+    ),
   );
 
   const api = Router();
+  api.use(apiHeaders);
   api.use(express.json({ limit: env.BODY_LIMIT_BYTES }));
   if (options.api) api.use(options.api);
   api.use(notFoundHandler(errors));
   app.use("/api", api);
+
+  app.use(securityHeaders({ https }));
+  app.use(
+    healthRoutes({ checks: options.healthChecks, draining: options.draining ?? (() => false) }),
+  );
+  app.get("/metrics", metricsHandler(metrics.registry, env.METRICS_TOKEN, errors));
 
   app.use(
     createPanelRouter({

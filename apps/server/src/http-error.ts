@@ -130,8 +130,6 @@ export function sendError(
   const { status, body } = toErrorResponse(error, requestIdOf(req), { debug: options.debug });
   options.onError?.(body.error.code);
   if (status >= 500) {
-    // pino-http logs the response line at error level with this attached.
-    res.err = error instanceof Error ? error : new Error(String(error));
     req.log.error({ err: error, requestId: body.error.requestId }, "request failed");
   }
   if (res.headersSent) {

@@ -1,15 +1,16 @@
 import { appRouter, describeRouter, type Principal } from "@genflow/api";
+import type { RequestHeaders } from "@genflow/core/auth";
 import { DomainError } from "@genflow/core/errors";
 import type { AnyTRPCRouter } from "@trpc/server";
 import { Router } from "express";
 
-import { toHeaders } from "./trpc-handler";
+import { headersOf } from "./request-headers";
 
 export interface PanelRouterOptions {
   /** In production the description is admin-only; in development anyone may read it. */
   production: boolean;
   /** Resolves the caller from the request headers (session cookie or API key). */
-  authenticate(headers: Headers): Promise<Principal | null>;
+  authenticate(headers: RequestHeaders): Promise<Principal | null>;
   /** The router to describe; the application router unless told otherwise. */
   router?: AnyTRPCRouter;
 }
@@ -28,7 +29,7 @@ export function createPanelRouter(options: PanelRouterOptions): Router {
   router.get(PANEL_SCHEMA_PATH, async (req, res, next) => {
     try {
       if (options.production) {
-        const principal = await options.authenticate(toHeaders(req.headers));
+        const principal = await options.authenticate(headersOf(req.headers));
         if (!principal)
           throw new DomainError("UNAUTHORIZED", "Sign in as an administrator to use the panel");
         if (principal.user.role !== "admin")

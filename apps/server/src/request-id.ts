@@ -3,6 +3,13 @@ import type { IncomingMessage } from "node:http";
 
 import type { RequestHandler } from "express";
 
+declare module "http" {
+  interface IncomingMessage {
+    /** This request's id, set by {@link requestId}. */
+    id?: string;
+  }
+}
+
 export const REQUEST_ID_HEADER = "X-Request-Id";
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -25,5 +32,5 @@ export function requestId(): RequestHandler {
 
 /** The id assigned by {@link requestId}. */
 export function requestIdOf(req: IncomingMessage): string {
-  return typeof req.id === "string" ? req.id : "unknown";
+  return req.id ?? "unknown";
 }

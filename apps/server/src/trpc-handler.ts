@@ -1,24 +1,13 @@
-import type { IncomingHttpHeaders } from "node:http";
-
 import { appRouter, createContext, domainCodeOf, type ApiServices } from "@genflow/api";
 import { DomainError } from "@genflow/core/errors";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
 import type { RequestHandler } from "express";
 
+import { headersOf } from "./request-headers";
 import { requestIdOf } from "./request-id";
 
 /** Calls per batched request; a batch is one HTTP request, so this bounds the work it can ask for. */
 const MAX_BATCH_SIZE = 50;
-
-export function toHeaders(raw: IncomingHttpHeaders): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(raw)) {
-    if (name.startsWith(":")) continue;
-    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-    else if (value !== undefined) headers.set(name, value);
-  }
-  return headers;
-}
 
 export interface TrpcHandlerOptions {
   services: ApiServices;
@@ -43,7 +32,7 @@ export function trpcHandler(options: TrpcHandlerOptions): RequestHandler {
       createContext(services, {
         requestId: requestIdOf(req),
         ip: req.ip ?? req.socket.remoteAddress ?? "unknown",
-        headers: toHeaders(req.headers),
+        headers: headersOf(req.headers),
         appendResponseHeader: (name, value) => {
           if (!res.headersSent) res.appendHeader(name, value);
         },

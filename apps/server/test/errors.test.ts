@@ -179,7 +179,7 @@ describe("request ids", () => {
 });
 
 describe("request logs", () => {
-  it("redacts credentials in headers and sensitive query values", async () => {
+  it("never logs credentials: headers are allowlisted, sensitive query values redacted", async () => {
     const secret = "sk-very-secret-value-123";
     const id = "redaction-check";
     await fetch(`${s.url}/api/missing?token=${secret}&page=2`, {
@@ -188,6 +188,7 @@ describe("request logs", () => {
         authorization: `Bearer ${secret}`,
         cookie: `genflow.session_token=${secret}`,
         "x-api-key": secret,
+        "user-agent": "redaction-test",
       },
     });
     const raw = s.logs.raw.filter((line) => line.includes(id));
@@ -196,8 +197,24 @@ describe("request logs", () => {
     const logged = s.logs.forRequest(id).find((line) => line.req !== undefined);
     expect(logged?.req).toMatchObject({
       url: "/api/missing?token=%5Bredacted%5D&page=2",
-      headers: { authorization: "[redacted]", cookie: "[redacted]", "x-api-key": "[redacted]" },
+      headers: { "user-agent": "redaction-test" },
     });
+    const headers = (logged?.req as { headers: Record<string, unknown> }).headers;
+    for (const name of ["authorization", "cookie", "x-api-key", "x-request-id"]) {
+      expect(headers).not.toHaveProperty(name);
+    }
+  });
+
+  it("marks API responses as uncacheable, unframeable and same-origin", async () => {
+    const response = await fetch(`${s.url}/trpc/system.info`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(response.headers.get("content-security-policy")).toBe(
+      "default-src 'none'; frame-ancestors 'none'",
+    );
+    expect(response.headers.get("cross-origin-resource-policy")).toBe("same-origin");
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(response.headers.get("x-powered-by")).toBeNull();
   });
 
   it("logs client errors as warnings, not errors", async () => {

@@ -1,5 +1,5 @@
 import type { CoreDeps } from "@genflow/core";
-import type { Auth } from "@genflow/core/auth";
+import type { Auth, RequestHeaders } from "@genflow/core/auth";
 
 /** Who is calling. Ownership always comes from here, never from input. */
 export interface AuthUser {
@@ -40,14 +40,14 @@ export interface ApiServices extends CoreDeps {
   /** Sign-up, sign-in, sessions and API keys (`createAuth` from `@genflow/core/auth`). */
   auth: Auth;
   /** Resolves the caller from a session cookie or `Authorization: Bearer <api key>`. */
-  authenticate(headers: Headers): Promise<Principal | null>;
+  authenticate(headers: RequestHeaders): Promise<Principal | null>;
 }
 
 /** Plain request data; the same router runs under HTTP, tests and the panel. */
 export interface RequestMeta {
   requestId: string;
   ip: string;
-  headers: Headers;
+  headers: RequestHeaders;
   /** Lets procedures set response headers (e.g. Set-Cookie) without knowing the HTTP framework. */
   appendResponseHeader(name: string, value: string): void;
 }

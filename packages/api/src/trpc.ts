@@ -1,6 +1,5 @@
 import { DomainError } from "@genflow/core/errors";
-import { initTRPC } from "@trpc/server";
-import type { TRPCError } from "@trpc/server";
+import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z } from "zod";
 
@@ -60,29 +59,52 @@ export const createCallerFactory = t.createCallerFactory;
 export const createTRPCRouter = t.router;
 export const mergeRouters = t.mergeRouters;
 
-/** Turns thrown DomainErrors into TRPCErrors and reports every call to the metrics port. */
-const observed = t.middleware(async ({ ctx, path, type, next }) => {
+/**
+ * What every call goes through, in one middleware (each tRPC middleware adds a promise hop to
+ * every call): mutations must pass the cross-site request check (see csrf.ts); every call counts
+ * against the caller's `api` rate limit; DomainErrors thrown anywhere below become TRPCErrors
+ * with their mapped code; every call is reported to the metrics port.
+ */
+const guarded = t.middleware(async ({ ctx, path, type, next }) => {
   const started = performance.now();
-  const result = await next();
-  let code = "OK";
-  if (!result.ok) {
-    const error = result.error;
-    if (error.cause instanceof DomainError && error.code === "INTERNAL_SERVER_ERROR") {
-      // A DomainError thrown from a resolver: re-wrap with the mapped tRPC code.
-      (result as { error: TRPCError }).error = toTRPCError(error.cause);
-    }
-    code = domainCodeOf(result.error);
-  }
-  if (type !== "subscription") {
+  const report = (error: TRPCError | undefined) => {
+    if (type === "subscription") return;
     ctx.services.metrics.procedureDone({
       path,
       type,
-      code,
+      code: error ? domainCodeOf(error) : "OK",
       durationMs: performance.now() - started,
     });
+  };
+
+  try {
+    if (type === "mutation") await assertTrustedOrigin(ctx);
+    await enforceRateLimit(ctx, "api", await callerKey(ctx));
+  } catch (cause) {
+    const error =
+      cause instanceof DomainError
+        ? toTRPCError(cause)
+        : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause });
+    report(error);
+    throw error;
   }
+
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof DomainError) {
+    // A DomainError thrown from a resolver or a later middleware: re-wrap with its mapped code.
+    if (result.error.code === "INTERNAL_SERVER_ERROR") {
+      (result as { error: TRPCError }).error = toTRPCError(result.error.cause);
+    }
+  }
+  report(result.ok ? undefined : result.error);
   return result;
 });
+
+/** Rate limits count per user (session or API key owner), or per address for anonymous calls. */
+async function callerKey(ctx: Context): Promise<string> {
+  const principal = await ctx.principal();
+  return principal ? `user:${principal.user.id}` : `ip:${ctx.ip}`;
+}
 
 /**
  * Counts one request against a named policy under `key`; over the limit, sets `Retry-After` and
@@ -109,20 +131,12 @@ export async function enforceRateLimit(
 /** Counts one request against a named policy for the caller (user, API key owner or IP). */
 export function rateLimit(policy: string, cost = 1) {
   return t.middleware(async ({ ctx, next }) => {
-    const principal = await ctx.principal();
-    const key = principal ? `user:${principal.user.id}` : `ip:${ctx.ip}`;
-    await enforceRateLimit(ctx, policy, key, cost);
+    await enforceRateLimit(ctx, policy, await callerKey(ctx), cost);
     return next();
   });
 }
 
-/** Every mutation must pass the cross-site request check (see csrf.ts). */
-const csrf = t.middleware(async ({ ctx, type, next }) => {
-  if (type === "mutation") await assertTrustedOrigin(ctx);
-  return next();
-});
-
-export const publicProcedure = t.procedure.use(observed).use(csrf).use(rateLimit("api"));
+export const publicProcedure = t.procedure.use(guarded);
 
 export const protectedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const principal = await ctx.principal();

@@ -10,7 +10,7 @@ import {
   principalCacheKey,
   readCookie,
 } from "./credentials";
-import { type AuthPrincipal, Role } from "./schemas";
+import { type AuthPrincipal, type RequestHeaders, Role } from "./schemas";
 
 /** How long a resolved credential is trusted without looking it up again. */
 export const PRINCIPAL_CACHE_TTL_MS = 60_000;
@@ -122,7 +122,7 @@ export function createAuthenticator(deps: AuthenticateDeps, auth: BetterAuthInst
     };
   }
 
-  async function authenticate(headers: Headers): Promise<AuthPrincipal | null> {
+  async function authenticate(headers: RequestHeaders): Promise<AuthPrincipal | null> {
     if (hasAuthorizationHeader(headers)) {
       // An Authorization header decides on its own: a bad key never falls back to the cookie.
       const key = bearerApiKey(headers);
@@ -139,7 +139,9 @@ export function createAuthenticator(deps: AuthenticateDeps, auth: BetterAuthInst
   return {
     authenticate,
     /** The session cookie's value in these headers, for invalidating its cache entry. */
-    sessionCookie: async (headers: Headers): Promise<{ name: string; value: string } | null> => {
+    sessionCookie: async (
+      headers: RequestHeaders,
+    ): Promise<{ name: string; value: string } | null> => {
       const name = await cookieName();
       const value = readCookie(headers, name);
       return value ? { name, value } : null;

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 
 import { API_KEY_PREFIX } from "./better-auth";
+import type { RequestHeaders } from "./schemas";
 
 /** Longest credential we look at; anything longer is rejected before hashing. */
 const MAX_CREDENTIAL_LENGTH = 512;
@@ -24,7 +25,7 @@ export const principalCacheKey = {
 };
 
 /** The API key from `Authorization: Bearer <key>`, or null when the header is absent or malformed. */
-export function bearerApiKey(headers: Headers): string | null {
+export function bearerApiKey(headers: RequestHeaders): string | null {
   const header = headers.get("authorization");
   if (!header) return null;
   const match = /^bearer\s+(\S+)\s*$/i.exec(header);
@@ -35,12 +36,12 @@ export function bearerApiKey(headers: Headers): string | null {
 }
 
 /** Whether the request carries an `Authorization` header at all (then cookies are not consulted). */
-export function hasAuthorizationHeader(headers: Headers): boolean {
+export function hasAuthorizationHeader(headers: RequestHeaders): boolean {
   return headers.has("authorization");
 }
 
 /** The raw (still encoded) value of one cookie from the `Cookie` header. */
-export function readCookie(headers: Headers, name: string): string | null {
+export function readCookie(headers: RequestHeaders, name: string): string | null {
   const header = headers.get("cookie");
   if (!header) return null;
   for (const part of header.split(";")) {

@@ -24,6 +24,7 @@ export {
   type ApiKeySummary,
   type AuthPrincipal,
   type AuthRequest,
+  type RequestHeaders,
   type AuthUser,
   type CreatedApiKey,
   type UserSummary,

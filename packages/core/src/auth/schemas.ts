@@ -78,8 +78,17 @@ export interface UserSummary extends AuthUser {
   createdAt: Date;
 }
 
+/**
+ * Read access to a request's headers (names are case-insensitive). A WHATWG `Headers` is one; a
+ * host can also hand over a view of the headers it already parsed, without copying them.
+ */
+export interface RequestHeaders {
+  get(name: string): string | null;
+  has(name: string): boolean;
+}
+
 /** Request facts the auth flows record or key limits on. */
 export interface AuthRequest {
-  headers: Headers;
+  headers: RequestHeaders;
   ip: string;
 }
