@@ -1,0 +1,24 @@
+import { z } from "zod";
+
+/** Field schemas shared by the templates, with the limits that keep a card legible. */
+
+/** Text shown as a heading: one to a few lines. */
+export const titleText = (max = 120) => z.string().trim().min(1).max(max);
+
+/** An optional short line of text; empty means "leave it out". */
+export const optionalText = (max: number) => z.string().trim().max(max).optional();
+
+/** Longer body text (kept paragraphs: line breaks are honoured). */
+export const bodyText = (max: number) => z.string().trim().max(max);
+
+/**
+ * An image reference (an upload id or URL, or a data: URL); the pipeline validates and resolves it
+ * into an embedded PNG/JPEG before the card is composed.
+ */
+export const imageRef = () =>
+  z
+    .string()
+    .min(1)
+    .max(12_000_000)
+    .optional()
+    .describe("An uploaded image's id or URL, or a data: URL (PNG or JPEG)");
