@@ -41,7 +41,12 @@ async function assertExternalsDeclared(): Promise<void> {
 
 // Workspace packages are bundled (they ship TypeScript source); npm dependencies stay external.
 export default defineConfig({
-  entry: { main: "src/main.ts", migrate: "src/migrate.ts" },
+  entry: {
+    main: "src/main.ts",
+    migrate: "src/migrate.ts",
+    // Loaded by the card renderer's worker threads (see deps.ts).
+    "render-worker": "../../packages/core/src/generate/render/worker.ts",
+  },
   format: "esm",
   platform: "node",
   target: "node20",

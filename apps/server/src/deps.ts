@@ -2,9 +2,16 @@ import path from "node:path";
 
 import type { ApiServices } from "@genflow/api";
 import { createAdapters } from "@genflow/core/adapters";
+import { DiskBlobStorage } from "@genflow/core/adapters/disk";
 import { authRateLimitPolicies, createAuth } from "@genflow/core/auth";
 import { systemClock } from "@genflow/core/ports";
 import { pruneUserEvents } from "@genflow/core/events";
+import {
+  createCardRenderer,
+  sourceRenderWorker,
+  workerScript,
+  type GenerateDeps,
+} from "@genflow/core/generate";
 import type { HealthCheck, Logger, RateLimitPolicy } from "@genflow/core/ports";
 import { createDb, type DbHandle } from "@genflow/db";
 
@@ -30,6 +37,8 @@ export interface BuildDepsOptions {
   db?: DbHandle | undefined;
   /** Migrations shipped next to the bundled server; the db package's own folder otherwise. */
   migrationsFolder?: string | undefined;
+  /** The card render worker built next to the bundled server; the core package's source otherwise. */
+  renderWorkerFile?: string | undefined;
 }
 
 /**
@@ -64,6 +73,8 @@ export async function buildDeps(env: Env, options: BuildDepsOptions): Promise<Se
 
     const policies: Record<string, RateLimitPolicy> = {
       api: { points: env.RATE_LIMIT_API_PER_MINUTE, durationSec: 60 },
+      generate: { points: env.RATE_LIMIT_GENERATE_PER_MINUTE, durationSec: 60 },
+      images: { points: env.RATE_LIMIT_IMAGES_PER_MINUTE, durationSec: 60 },
       ...authRateLimitPolicies,
     };
     // Redis when REDIS_URL is set (shared by every process, degrading to in-process on outages).
@@ -94,12 +105,38 @@ export async function buildDeps(env: Env, options: BuildDepsOptions): Promise<Se
       trustedOrigins,
     });
 
+    // Card renders run in worker threads; their fonts load once per thread, at start.
+    const renderer = createCardRenderer({
+      worker: options.renderWorkerFile
+        ? workerScript(options.renderWorkerFile)
+        : sourceRenderWorker(),
+      threads: env.RENDER_THREADS,
+      maxQueue: env.RENDER_QUEUE,
+      avifThreads: env.RENDER_AVIF_THREADS,
+      timeoutMs: env.RENDER_TIMEOUT_MS,
+      metrics: metrics.generate,
+      log,
+    });
+    closers.push(() => renderer.close());
+    const generate: GenerateDeps = {
+      ...core,
+      blobs: new DiskBlobStorage(env.BLOB_DIR),
+      renderer,
+      metrics: metrics.generate,
+    };
+
     const services: ApiServices = {
       ...core,
-      config: { debug: env.DEBUG, trustedOrigins, production: env.NODE_ENV === "production" },
+      config: {
+        debug: env.DEBUG,
+        trustedOrigins,
+        production: env.NODE_ENV === "production",
+        publicUrl: env.PUBLIC_URL,
+      },
       metrics: metrics.api,
       auth,
       authenticate: auth.authenticate,
+      generate,
     };
     closers.push(scheduleEventRetention(core, log));
     return { services, db, healthChecks, close };

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { createEnv } from "@t3-oss/env-core";
@@ -76,8 +77,15 @@ function schema(production: boolean) {
     TRUST_PROXY: trustProxy.default(false),
     LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
     DEBUG: bool.default(false),
-    BODY_LIMIT_BYTES: integer(1024).default(1_048_576),
+    BODY_LIMIT_BYTES: integer(1024).default(8_388_608),
     RATE_LIMIT_API_PER_MINUTE: integer(1).default(600),
+    RATE_LIMIT_GENERATE_PER_MINUTE: integer(1).default(120),
+    RATE_LIMIT_IMAGES_PER_MINUTE: integer(1).default(6_000),
+    BLOB_DIR: z.string().optional(),
+    RENDER_THREADS: integer(1, 64).optional(),
+    RENDER_QUEUE: integer(0).optional(),
+    RENDER_AVIF_THREADS: integer(1, 16).default(1),
+    RENDER_TIMEOUT_MS: integer(100).default(20_000),
     SHUTDOWN_TIMEOUT_MS: integer(0).default(10_000),
     WEB_DIST_DIR: z.string().default(defaultWebDistDir),
     SERVE_WEB: bool.default(true),
@@ -107,7 +115,11 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
       throw new EnvError(`Invalid configuration:\n${lines.join("\n")}\nSee .env.example.`);
     },
   });
-  return { ...env, PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${env.PORT}` };
+  return {
+    ...env,
+    PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
+    BLOB_DIR: env.BLOB_DIR ?? path.join(env.DATA_DIR, "blobs"),
+  };
 }
 
 export type Env = ReturnType<typeof loadEnv>;

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 
 import type { ApiMetrics } from "@genflow/api";
+import type { GenerateMetrics } from "@genflow/core/generate";
 import { DomainError } from "@genflow/core/errors";
 import type { Request, RequestHandler } from "express";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, type Registry } from "prom-client";
@@ -67,6 +68,46 @@ export function createMetrics(registry: Registry) {
     registers,
   });
 
+  const renderDuration = new Histogram({
+    name: "card_render_duration_seconds",
+    help: "Card render time in a worker thread (queue wait excluded) by template and format",
+    labelNames: ["template", "format"] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers,
+  });
+  const renderQueue = new Gauge({
+    name: "card_render_queue_length",
+    help: "Card renders waiting for a worker thread, by lane",
+    labelNames: ["lane"] as const,
+    registers,
+  });
+  const cardCache = new Counter({
+    name: "card_cache_lookups_total",
+    help: "Card requests answered from already rendered bytes (hit) or rendered (miss)",
+    labelNames: ["result"] as const,
+    registers,
+  });
+  const renderRejections = new Counter({
+    name: "card_render_rejections_total",
+    help: "Card renders refused because the queue was full, or stopped because they took too long",
+    labelNames: ["lane", "reason"] as const,
+    registers,
+  });
+  const generate: GenerateMetrics = {
+    renderDuration(labels, seconds) {
+      renderDuration.observe(labels, seconds);
+    },
+    queueLength(lane, length) {
+      renderQueue.set({ lane }, length);
+    },
+    cacheLookup(result) {
+      cardCache.inc({ result });
+    },
+    rejected(lane, reason) {
+      renderRejections.inc({ lane, reason });
+    },
+  };
+
   const api: ApiMetrics = {
     procedureDone({ path, type, code, durationMs }) {
       procedureDuration.observe({ path, type, code }, durationMs / 1000);
@@ -86,6 +127,8 @@ export function createMetrics(registry: Registry) {
     registry,
     /** Reported into by the API layer. */
     api,
+    /** Reported into by the card pipeline. */
+    generate,
     /** One error response with this domain code. */
     error(code: string) {
       errors.inc({ code });

@@ -9,6 +9,7 @@ import type { DestinationStream, Logger } from "pino";
 import { Registry } from "prom-client";
 
 import { createApp } from "./app";
+import { generateRoutes } from "./generate-routes";
 import { resolveAuthSecret } from "./auth-secret";
 import { buildDeps, type ServerDeps } from "./deps";
 import type { Env } from "./env";
@@ -50,6 +51,12 @@ function bundledMigrationsFolder(): string | undefined {
   return existsSync(folder) ? folder : undefined;
 }
 
+/** The card render worker bundled next to the server (dist/render-worker.js); absent from source. */
+function bundledRenderWorker(): string | undefined {
+  const file = fileURLToPath(new URL("./render-worker.js", import.meta.url));
+  return existsSync(file) ? file : undefined;
+}
+
 /** Builds the whole host (logger, metrics, adapters, app) without listening yet. */
 export async function createServer(
   env: Env,
@@ -64,6 +71,7 @@ export async function createServer(
     authSecret,
     db: options.db,
     migrationsFolder: bundledMigrationsFolder(),
+    renderWorkerFile: bundledRenderWorker(),
   });
 
   // The SPA is served whenever it has been built (and SERVE_WEB allows it). In development it
@@ -84,6 +92,7 @@ export async function createServer(
     log,
     metrics,
     healthChecks: deps.healthChecks,
+    api: generateRoutes({ services: deps.services }),
     webDir,
     draining: () => draining,
   });

@@ -35,11 +35,18 @@ describe("loadEnv", () => {
       TRUST_PROXY: false,
       LOG_LEVEL: "info",
       DEBUG: false,
-      BODY_LIMIT_BYTES: 1_048_576,
+      BODY_LIMIT_BYTES: 8_388_608,
       RATE_LIMIT_API_PER_MINUTE: 600,
+      RATE_LIMIT_GENERATE_PER_MINUTE: 120,
+      RATE_LIMIT_IMAGES_PER_MINUTE: 6_000,
+      BLOB_DIR: path.join("./data", "blobs"),
+      RENDER_AVIF_THREADS: 1,
+      RENDER_TIMEOUT_MS: 20_000,
       SHUTDOWN_TIMEOUT_MS: 10_000,
       SERVE_WEB: true,
     });
+    expect(env.RENDER_THREADS).toBeUndefined();
+    expect(env.RENDER_QUEUE).toBeUndefined();
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.REDIS_URL).toBeUndefined();
     expect(env.AUTH_SECRET).toBeUndefined();

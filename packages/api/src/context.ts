@@ -1,5 +1,6 @@
 import type { CoreDeps } from "@genflow/core";
 import type { Auth, RequestHeaders } from "@genflow/core/auth";
+import type { GenerateDeps } from "@genflow/core/generate";
 
 /** Who is calling. Ownership always comes from here, never from input. */
 export interface AuthUser {
@@ -31,6 +32,8 @@ export interface ApiConfig {
   trustedOrigins: string[];
   /** In production the panel is admin-only. */
   production: boolean;
+  /** The server's public origin (no trailing slash), for absolute URLs such as card images. */
+  publicUrl: string;
 }
 
 /** Built once by the host and shared by every request. */
@@ -41,6 +44,8 @@ export interface ApiServices extends CoreDeps {
   auth: Auth;
   /** Resolves the caller from a session cookie or `Authorization: Bearer <api key>`. */
   authenticate(headers: RequestHeaders): Promise<Principal | null>;
+  /** The card pipeline: blob storage, the render pool and its metrics, over the core deps. */
+  generate: GenerateDeps;
 }
 
 /** Plain request data; the same router runs under HTTP, tests and the panel. */

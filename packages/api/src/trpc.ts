@@ -111,7 +111,7 @@ async function callerKey(ctx: Context): Promise<string> {
  * throws LIMIT_EXCEEDED. For limits keyed on something other than the caller (e.g. an email).
  */
 export async function enforceRateLimit(
-  ctx: Context,
+  ctx: Pick<Context, "services" | "appendResponseHeader">,
   policy: string,
   key: string,
   cost = 1,

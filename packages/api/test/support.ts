@@ -1,8 +1,18 @@
 import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 
 import { type AuthConfig, authRateLimitPolicies, createAuth } from "@genflow/core/auth";
 import { createMemoryAdapters } from "@genflow/core/adapters/memory";
 import { createRedisAdapters } from "@genflow/core/adapters/redis";
+import { DiskBlobStorage } from "@genflow/core/adapters/disk";
+import {
+  createCardRenderer,
+  sourceRenderWorker,
+  type CardRenderer,
+  type GenerateDeps,
+} from "@genflow/core/generate";
 import { ERROR_CODES } from "@genflow/core/errors";
 import type { Cache, Logger, PubSub, RateLimiter, RateLimitPolicy } from "@genflow/core/ports";
 import { systemClock } from "@genflow/core/ports";
@@ -168,6 +178,7 @@ export async function createTestHarness(options: HarnessOptions = {}) {
   const metrics = recordingMetrics();
   const policies: Record<string, RateLimitPolicy> = {
     api: { points: 100_000, durationSec: 60 },
+    generate: { points: 100_000, durationSec: 60 },
     ...authRateLimitPolicies,
     ...options.policies,
   };
@@ -186,6 +197,18 @@ export async function createTestHarness(options: HarnessOptions = {}) {
   }
 
   const db: Database = testDb.db;
+  const blobDir = await mkdtemp(path.join(tmpdir(), "genflow-api-blobs-"));
+  // Worker threads start on the first render, so suites that never render don't pay for them.
+  let pool: CardRenderer | undefined;
+  const renderer: CardRenderer = {
+    render: (job, opts) =>
+      (pool ??= createCardRenderer({ worker: sourceRenderWorker(), threads: 1, log })).render(
+        job,
+        opts,
+      ),
+    queued: () => pool?.queued() ?? { standard: 0, avif: 0 },
+    close: async () => pool?.close(),
+  };
   const createCaller = createCallerFactory(appRouter);
   let requestCounter = 0;
 
@@ -198,17 +221,27 @@ export async function createTestHarness(options: HarnessOptions = {}) {
       ...authOverrides,
     };
     const auth = createAuth({ db, cache: adapters.cache, clock: systemClock, log }, authConfig);
-    const services: ApiServices = {
+    const core = {
       db,
       cache: adapters.cache,
       rateLimiter: adapters.rateLimiter,
       pubsub: adapters.pubsub,
       log,
       clock: systemClock,
-      config: { debug: false, trustedOrigins: authConfig.trustedOrigins, production: false },
+    };
+    const generate: GenerateDeps = { ...core, blobs: new DiskBlobStorage(blobDir), renderer };
+    const services: ApiServices = {
+      ...core,
+      config: {
+        debug: false,
+        trustedOrigins: authConfig.trustedOrigins,
+        production: false,
+        publicUrl: authConfig.baseURL.replace(/\/+$/, ""),
+      },
       metrics,
       auth,
       authenticate: auth.authenticate,
+      generate,
     };
     const host = new URL(authConfig.baseURL).host;
 
@@ -320,8 +353,10 @@ export async function createTestHarness(options: HarnessOptions = {}) {
      */
     serve,
     async close() {
+      await renderer.close();
       await adapters.close();
       await testDb.destroy();
+      await rm(blobDir, { recursive: true, force: true });
     },
   };
 }

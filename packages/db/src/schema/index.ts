@@ -1,2 +1,3 @@
 export * from "./auth";
 export * from "./events";
+export * from "./generate";

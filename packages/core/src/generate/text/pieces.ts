@@ -1,3 +1,4 @@
+/// <reference path="./linebreak.d.ts" />
 import LineBreaker from "linebreak";
 
 import type { Face, FontLibrary, ShapedRun } from "../fonts/font-library";

@@ -1,0 +1,1 @@
+export { DiskBlobStorage } from "./blob-storage";

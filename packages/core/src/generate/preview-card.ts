@@ -1,0 +1,58 @@
+import type { CardWarning } from "./card";
+import { planCard } from "./create-card";
+import type { GenerateDeps } from "./ports";
+import type { CreateCardInput } from "./schemas";
+
+export interface PreviewCardParams {
+  input: CreateCardInput;
+  /** Abandons the render when the caller goes away (a newer preview replaces this one). */
+  signal?: AbortSignal;
+}
+
+export interface CardPreview {
+  /** The card as SVG: exactly what the raster formats are drawn from. */
+  svg: string;
+  width: number;
+  height: number;
+  warnings: CardWarning[];
+  /** The content address the same request would have as a card in the requested format. */
+  key: string;
+}
+
+/** Width of the thumbnail every render makes; a preview has no use for it, so it is tiny. */
+const PREVIEW_THUMBNAIL_WIDTH = 16;
+
+/**
+ * Renders a card as SVG for a live preview while it is being edited: validated like a card,
+ * rendered in the same worker pool, but neither stored nor recorded in history.
+ */
+export async function previewCard(
+  deps: Pick<GenerateDeps, "renderer">,
+  params: PreviewCardParams,
+): Promise<CardPreview> {
+  const plan = planCard(params.input);
+  const rendered = await deps.renderer.render(
+    {
+      card: {
+        templateId: plan.template.id,
+        fields: plan.storedFields,
+        width: plan.width,
+        height: plan.height,
+        theme: plan.input.theme,
+      },
+      images: plan.images,
+      format: "svg",
+      scale: 1,
+      quality: 100,
+      thumbnailWidth: PREVIEW_THUMBNAIL_WIDTH,
+    },
+    params.signal ? { signal: params.signal } : undefined,
+  );
+  return {
+    svg: Buffer.from(rendered.bytes).toString("utf8"),
+    width: plan.width,
+    height: plan.height,
+    warnings: rendered.warnings,
+    key: plan.key,
+  };
+}

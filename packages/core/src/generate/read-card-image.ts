@@ -1,0 +1,62 @@
+import { schema } from "@genflow/db";
+import { and, eq, or, sql } from "drizzle-orm";
+
+import { notFound } from "../errors";
+import { cardBlobKey, cardEtag } from "./cache-key";
+import type { GenerateDeps } from "./ports";
+import {
+  CARD_FILE_EXT,
+  CARD_MIME,
+  ReadCardImageInput,
+  type CardImage,
+  type CardImageExt,
+} from "./schemas";
+
+export interface ReadCardImageParams {
+  key: string;
+  ext: CardImageExt | (string & {});
+  /** The signed-in viewer, if any: their private cards are visible to them. */
+  viewerUserId?: string | undefined;
+}
+
+/**
+ * A card's image (or its thumbnail, with `thumb.webp`) by key, for serving. Visible when any card
+ * with these bytes is public, or is the viewer's own; anything else is NOT_FOUND, exactly as for a
+ * key that does not exist, so private cards do not reveal themselves.
+ */
+export async function readCardImage(
+  deps: Pick<GenerateDeps, "db" | "blobs" | "log">,
+  params: ReadCardImageParams,
+): Promise<CardImage> {
+  const parsed = ReadCardImageInput.safeParse({ key: params.key, ext: params.ext });
+  if (!parsed.success) throw notFound("Card image");
+  const { key, ext } = parsed.data;
+  const t = schema.cards;
+  const viewer = params.viewerUserId;
+  const [card] = await deps.db
+    .select({ format: t.format, visibility: t.visibility })
+    .from(t)
+    .where(
+      and(
+        eq(t.key, key),
+        viewer === undefined
+          ? eq(t.visibility, "public")
+          : or(eq(t.visibility, "public"), eq(t.userId, viewer)),
+      ),
+    )
+    .orderBy(sql`${t.visibility} = 'public' desc`)
+    .limit(1);
+  if (!card) throw notFound("Card image");
+  if (ext !== "thumb.webp" && CARD_FILE_EXT[card.format] !== ext) throw notFound("Card image");
+  const bytes = await deps.blobs.get(cardBlobKey(key, ext));
+  if (!bytes) {
+    deps.log.warn({ key, ext }, "a card's stored image is missing");
+    throw notFound("Card image");
+  }
+  return {
+    bytes,
+    mime: ext === "thumb.webp" ? "image/webp" : CARD_MIME[card.format],
+    visibility: card.visibility,
+    etag: cardEtag(key, ext),
+  };
+}

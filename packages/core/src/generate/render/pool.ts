@@ -1,0 +1,168 @@
+import { availableParallelism } from "node:os";
+
+import { Piscina } from "piscina";
+
+import { DomainError } from "../../errors";
+import type { Logger } from "../../ports";
+import type {
+  CardRenderer,
+  GenerateMetrics,
+  RenderJob,
+  RenderLane,
+  RenderOptions,
+  RenderedCard,
+} from "../ports";
+import type { RenderTaskResult } from "./task";
+import type { WorkerScript } from "./worker-script";
+
+export interface CardRendererOptions {
+  /** The render worker to start (see `workerScript` and `sourceRenderWorker`). */
+  worker: WorkerScript;
+  /** Threads rendering PNG, WebP, JPEG and SVG cards. Default: one per core. */
+  threads?: number;
+  /** Renders that may wait for one of those threads; past this, requests are refused. Default: 8 per thread. */
+  maxQueue?: number;
+  /** Threads encoding AVIF, which is many times slower than the other formats. Default: 1. */
+  avifThreads?: number;
+  /** Renders that may wait for an AVIF thread. Default: 4 per thread. */
+  avifMaxQueue?: number;
+  /** Longest a render may take, waiting in the queue included. Default: 20 s. */
+  timeoutMs?: number;
+  metrics?: GenerateMetrics;
+  log?: Logger;
+}
+
+/** Typical render times to start retry hints from, before any render has been timed. */
+const INITIAL_RENDER_MS: Record<RenderLane, number> = { standard: 250, avif: 1_500 };
+/** Weight of the newest render in the running average of render times. */
+const AVERAGE_WEIGHT = 0.2;
+/** AVIF threads are started on demand and ended after this long without work. */
+const AVIF_IDLE_MS = 5 * 60_000;
+
+class Lane {
+  readonly pool: Piscina<RenderJob, RenderTaskResult>;
+  private averageMs: number;
+
+  constructor(
+    readonly name: RenderLane,
+    readonly threads: number,
+    readonly maxQueue: number,
+    worker: WorkerScript,
+    log: Logger | undefined,
+  ) {
+    this.averageMs = INITIAL_RENDER_MS[name];
+    this.pool = new Piscina<RenderJob, RenderTaskResult>({
+      filename: worker.filename,
+      ...(worker.execArgv ? { execArgv: worker.execArgv } : {}),
+      name: "default",
+      // The standard lane keeps its threads (and their parsed fonts) warm.
+      minThreads: name === "standard" ? threads : 0,
+      maxThreads: threads,
+      idleTimeout: name === "standard" ? Number.POSITIVE_INFINITY : AVIF_IDLE_MS,
+      concurrentTasksPerWorker: 1,
+    });
+    // A worker that fails outside a task (e.g. while starting) must not crash the process.
+    this.pool.on("error", (error: unknown) => {
+      log?.error({ err: error, lane: name }, "card render worker failed");
+    });
+  }
+
+  get queued(): number {
+    return this.pool.queueSize;
+  }
+
+  observe(ms: number): void {
+    this.averageMs += (ms - this.averageMs) * AVERAGE_WEIGHT;
+  }
+
+  /** About when a refused request would find room: the queue ahead of it, spread over the threads. */
+  retryAfterMs(): number {
+    const estimate = (this.averageMs * (this.queued + 1)) / this.threads;
+    return Math.min(60_000, Math.max(100, Math.ceil(estimate)));
+  }
+}
+
+/**
+ * The worker-thread pool cards are rendered in: one lane for PNG, WebP, JPEG and SVG, one for AVIF,
+ * each with a bounded queue and a per-render timeout. Created by a composition root and closed on
+ * shutdown; the worker file comes from the caller, since where it lives depends on how the host
+ * was built.
+ */
+export function createCardRenderer(options: CardRendererOptions): CardRenderer {
+  const threads = Math.max(1, options.threads ?? availableParallelism());
+  const avifThreads = Math.max(1, options.avifThreads ?? 1);
+  const timeoutMs = options.timeoutMs ?? 20_000;
+  const { metrics, log } = options;
+  const lanes: Record<RenderLane, Lane> = {
+    standard: new Lane("standard", threads, options.maxQueue ?? threads * 8, options.worker, log),
+    avif: new Lane(
+      "avif",
+      avifThreads,
+      options.avifMaxQueue ?? avifThreads * 4,
+      options.worker,
+      log,
+    ),
+  };
+  let closed = false;
+
+  const reportQueue = (lane: Lane) => metrics?.queueLength(lane.name, lane.queued);
+
+  async function render(job: RenderJob, renderOptions: RenderOptions = {}): Promise<RenderedCard> {
+    if (closed) throw new DomainError("UNAVAILABLE", "Cards cannot be rendered right now");
+    const lane = lanes[job.format === "avif" ? "avif" : "standard"];
+    if (lane.queued >= lane.maxQueue) {
+      metrics?.rejected(lane.name, "queue_full");
+      const retryAfterMs = lane.retryAfterMs();
+      throw new DomainError(
+        "LIMIT_EXCEEDED",
+        "Too many cards are being rendered right now; try again shortly",
+        { retryAfterMs, details: { retryAfterMs, lane: lane.name } },
+      );
+    }
+    const limitMs = renderOptions.timeoutMs ?? timeoutMs;
+    const timeout = AbortSignal.timeout(limitMs);
+    const caller = renderOptions.signal;
+    const signal = caller ? AbortSignal.any([caller, timeout]) : timeout;
+    let result: RenderTaskResult;
+    try {
+      const running = lane.pool.run(job, { signal });
+      reportQueue(lane);
+      result = await running;
+    } catch (error) {
+      if (caller?.aborted) throw caller.reason;
+      if (timeout.aborted) {
+        metrics?.rejected(lane.name, "timeout");
+        throw new DomainError(
+          "TIMEOUT",
+          `The card took longer than ${Math.round(limitMs / 100) / 10} s to render`,
+          { details: { timeoutMs: limitMs }, cause: error },
+        );
+      }
+      throw new DomainError("INTERNAL", "The card could not be rendered", { cause: error });
+    } finally {
+      reportQueue(lane);
+    }
+    lane.observe(result.ms);
+    if (!result.ok) {
+      throw new DomainError(result.code, result.message, {
+        ...(result.details ? { details: result.details } : {}),
+        ...(result.cause ? { cause: new Error(result.cause) } : {}),
+      });
+    }
+    metrics?.renderDuration(
+      { template: job.card.templateId, format: job.format },
+      result.ms / 1000,
+    );
+    return result.card;
+  }
+
+  return {
+    render,
+    queued: () => ({ standard: lanes.standard.queued, avif: lanes.avif.queued }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.all([lanes.standard.pool.close(), lanes.avif.pool.close()]);
+    },
+  };
+}

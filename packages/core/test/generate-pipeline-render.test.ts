@@ -1,0 +1,230 @@
+import { fileURLToPath } from "node:url";
+
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+import { DomainError } from "../src/errors";
+import type { ImageFormat } from "../src/generate/card";
+import type { CardRenderer, RenderJob } from "../src/generate/ports";
+import { createCardRenderer } from "../src/generate/render/pool";
+import { rasterise } from "../src/generate/render/rasterise";
+import { sourceRenderWorker, workerScript } from "../src/generate/render/worker-script";
+import { formatOf } from "./generate-pipeline-support/formats";
+import { RecordingMetrics } from "./generate-pipeline-support/fixtures";
+import { pixelBombPng } from "./generate-pipeline-support/images";
+import { renderGate } from "./generate-pipeline-support/render-gate";
+import { sampleCardSvg } from "./generate-pipeline-support/sample-card";
+
+const sampleWorker = workerScript(
+  fileURLToPath(new URL("./generate-pipeline-support/sample-worker.ts", import.meta.url)),
+);
+
+const RASTER_FORMATS = ["png", "webp", "jpeg", "avif"] as const;
+
+function job(format: ImageFormat, fields: Record<string, unknown> = {}): RenderJob {
+  return {
+    card: {
+      templateId: "sample",
+      fields: { title: "Hello", ...fields },
+      width: 600,
+      height: 315,
+      theme: { preset: "light" },
+    },
+    images: {},
+    format,
+    scale: 1,
+    quality: 80,
+    thumbnailWidth: 200,
+  };
+}
+
+async function expectDomainError(promise: Promise<unknown>, code: string): Promise<DomainError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(DomainError);
+  expect((error as DomainError).code).toBe(code);
+  return error as DomainError;
+}
+
+describe("rasterise", () => {
+  const svg = sampleCardSvg({ width: 600, height: 315 });
+
+  for (const format of RASTER_FORMATS) {
+    for (const scale of [1, 2]) {
+      it(`writes ${format} at scale ${scale} with the format's signature and the scaled size`, async () => {
+        const raster = await rasterise(svg, {
+          format,
+          width: 600,
+          height: 315,
+          scale,
+          quality: 80,
+          thumbnailWidth: 200,
+        });
+        expect(formatOf(raster.bytes)).toBe(format);
+        const meta = await sharp(raster.bytes).metadata();
+        expect([meta.width, meta.height]).toEqual([600 * scale, 315 * scale]);
+        expect([raster.width, raster.height]).toEqual([600 * scale, 315 * scale]);
+        expect(formatOf(raster.thumbnail)).toBe("webp");
+        expect((await sharp(raster.thumbnail).metadata()).width).toBe(200);
+        expect(raster.rasteriser).toBe("resvg");
+      });
+    }
+  }
+
+  it("passes SVG output through unchanged and still makes a thumbnail", async () => {
+    const raster = await rasterise(svg, {
+      format: "svg",
+      width: 600,
+      height: 315,
+      scale: 2,
+      quality: 100,
+      thumbnailWidth: 200,
+    });
+    expect(Buffer.from(raster.bytes).toString("utf8")).toBe(svg);
+    expect(formatOf(raster.bytes)).toBe("svg");
+    expect([raster.width, raster.height]).toEqual([600, 315]);
+    const thumbnail = await sharp(raster.thumbnail).metadata();
+    expect([thumbnail.format, thumbnail.width, thumbnail.height]).toEqual(["webp", 200, 105]);
+  });
+
+  it("quantises PNG to a palette below quality 100 and keeps it lossless at 100", async () => {
+    const options = {
+      format: "png",
+      width: 600,
+      height: 315,
+      scale: 1,
+      thumbnailWidth: 200,
+    } as const;
+    const lossless = await rasterise(svg, { ...options, quality: 100 });
+    const palette = await rasterise(svg, { ...options, quality: 80 });
+    expect((await sharp(lossless.bytes).metadata()).isPalette).toBe(false);
+    expect((await sharp(palette.bytes).metadata()).isPalette).toBe(true);
+  });
+
+  it("falls back to librsvg for an SVG that resvg refuses", async () => {
+    // resvg requires the SVG namespace; librsvg does not.
+    const bare = `<svg width="40" height="20"><rect width="40" height="20" fill="#ff0000"/></svg>`;
+    const raster = await rasterise(bare, {
+      format: "png",
+      width: 40,
+      height: 20,
+      scale: 1,
+      quality: 100,
+      thumbnailWidth: 20,
+    });
+    expect(raster.rasteriser).toBe("librsvg");
+    const { data } = await sharp(raster.bytes).raw().toBuffer({ resolveWithObject: true });
+    expect([...data.subarray(0, 3)]).toEqual([255, 0, 0]);
+  });
+});
+
+describe("render pool", () => {
+  it("renders a template card with the real engine in a worker thread started from sources", async () => {
+    const renderer = createCardRenderer({ worker: sourceRenderWorker(), threads: 1 });
+    try {
+      const card = await renderer.render({
+        card: {
+          templateId: "quote",
+          fields: { quote: "Ship it 🚀 今天", author: "Ada" },
+          width: 1200,
+          height: 630,
+          theme: { preset: "dark" },
+        },
+        images: {},
+        format: "png",
+        scale: 2,
+        quality: 100,
+        thumbnailWidth: 400,
+      });
+      expect(formatOf(card.bytes)).toBe("png");
+      expect([card.width, card.height]).toEqual([2400, 1260]);
+      expect((await sharp(card.bytes).metadata()).width).toBe(2400);
+      expect(card.mime).toBe("image/png");
+      expect(card.warnings).toEqual([]);
+    } finally {
+      await renderer.close();
+    }
+  });
+
+  describe("with a held thread", () => {
+    let renderer: CardRenderer;
+    const metrics = new RecordingMetrics();
+
+    beforeAll(async () => {
+      renderer = createCardRenderer({
+        worker: sampleWorker,
+        threads: 1,
+        maxQueue: 1,
+        avifThreads: 1,
+        avifMaxQueue: 1,
+        metrics,
+      });
+      // The thread is up and idle before the tests fill it.
+      await renderer.render(job("png"));
+    });
+    afterAll(() => renderer.close());
+
+    it("refuses a render past the bounded queue with LIMIT_EXCEEDED and a retry hint", async () => {
+      const gate = renderGate();
+      try {
+        const running = renderer.render(job("png", { gate: gate.buffer }));
+        await gate.started();
+        const queued = renderer.render(job("webp"));
+        expect(renderer.queued().standard).toBe(1);
+
+        const refused = await expectDomainError(renderer.render(job("jpeg")), "LIMIT_EXCEEDED");
+        expect(refused.retryAfterMs).toBeGreaterThan(0);
+        expect(refused.details).toMatchObject({ retryAfterMs: refused.retryAfterMs });
+        expect(metrics.rejections).toContainEqual({ lane: "standard", reason: "queue_full" });
+
+        // AVIF has a lane of its own, so a full standard lane does not hold it up.
+        const avif = await renderer.render(job("avif"));
+        expect(formatOf(avif.bytes)).toBe("avif");
+
+        gate.open();
+        expect(formatOf((await running).bytes)).toBe("png");
+        expect(formatOf((await queued).bytes)).toBe("webp");
+        expect(metrics.queueLengths).toContainEqual({ lane: "standard", length: 1 });
+      } finally {
+        gate.open();
+      }
+    });
+
+    it("reports the worker's domain errors as DomainErrors with their details", async () => {
+      const bomb = await pixelBombPng();
+      const error = await expectDomainError(
+        renderer.render({ ...job("png"), images: { cover: { mime: "image/png", bytes: bomb } } }),
+        "PAYLOAD_TOO_LARGE",
+      );
+      expect(error.details).toMatchObject({ field: "cover", width: 8000, height: 8000 });
+    });
+  });
+
+  it("stops a render that runs past the timeout with TIMEOUT", async () => {
+    const metrics = new RecordingMetrics();
+    const renderer = createCardRenderer({ worker: sampleWorker, threads: 1, metrics });
+    const gate = renderGate();
+    try {
+      const error = await expectDomainError(
+        renderer.render(job("png", { gate: gate.buffer }), { timeoutMs: 300 }),
+        "TIMEOUT",
+      );
+      expect(error.details).toEqual({ timeoutMs: 300 });
+      expect(metrics.rejections).toEqual([{ lane: "standard", reason: "timeout" }]);
+      // The pool replaces the stopped thread and goes on rendering.
+      gate.open();
+      expect(formatOf((await renderer.render(job("png"))).bytes)).toBe("png");
+    } finally {
+      gate.open();
+      await renderer.close();
+    }
+  });
+
+  it("refuses work once closed", async () => {
+    const renderer = createCardRenderer({ worker: sampleWorker, threads: 1 });
+    await renderer.close();
+    await expectDomainError(renderer.render(job("png")), "UNAVAILABLE");
+  });
+});
