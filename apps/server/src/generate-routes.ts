@@ -75,7 +75,7 @@ function imageHeaders(res: Response, image: { mime: string; etag: string; visibi
 function safeFilename(name: string): string {
   const cleaned = name
     .normalize("NFC")
-    .replace(/[\u0000-\u001f\u007f/\\:*?"<>|]+/g, " ")
+    .replace(/[\p{Cc}/\\:*?"<>|]+/gu, " ")
     .replace(/\s+/g, " ")
     .trim()
     .replace(/^\.+/, "");

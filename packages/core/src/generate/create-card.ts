@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { schema, type DbOrTx } from "@genflow/db";
 import { and, eq } from "drizzle-orm";
 
-import { z } from "zod";
+import type { z } from "zod";
 
 import { notFound } from "../errors";
 import { resolveSize, type CardWarning, type ImageFormat } from "./card";

@@ -1,3 +1,6 @@
+// linebreak ships no types: the reference brings ours along into every program that compiles this
+// file (the API and the server type-check core's sources as part of their own).
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference
 /// <reference path="./linebreak.d.ts" />
 import LineBreaker from "linebreak";
 
