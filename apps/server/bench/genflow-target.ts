@@ -38,8 +38,8 @@ export interface GenflowVariant {
 
 /**
  * Starts the host from `createServer(loadEnv(…))`: embedded PGlite in a fresh data folder,
- * NODE_ENV=production, `info` logs serialised to /dev/null, metrics, request ids and the API rate
- * limit all on (the limit is set high enough never to reject; every request is still counted).
+ * NODE_ENV=production, `info` logs serialised to /dev/null, metrics, request ids and the rate
+ * limits all on (set high enough never to reject; every request is still counted).
  * Then signs a user up and creates an API key over HTTP, the way a client would.
  */
 export async function startGenflow(variant: GenflowVariant = {}): Promise<RunningGenflow> {
@@ -53,6 +53,8 @@ export async function startGenflow(variant: GenflowVariant = {}): Promise<Runnin
     AUTH_SECRET: randomBytes(32).toString("base64url"),
     LOG_LEVEL: "info",
     RATE_LIMIT_API_PER_MINUTE: String(1_000_000_000),
+    RATE_LIMIT_GENERATE_PER_MINUTE: String(1_000_000_000),
+    RATE_LIMIT_IMAGES_PER_MINUTE: String(1_000_000_000),
     // The SPA is mounted after /trpc and never sees these requests; leaving it out keeps the
     // target independent of whether the web app has been built.
     SERVE_WEB: "false",

@@ -2,6 +2,7 @@ import type { ApiServices, Principal } from "@genflow/api";
 import { DomainError } from "@genflow/core/errors";
 import {
   CARD_FILE_EXT,
+  CARD_MAX_OUTPUT_PIXELS,
   CardDesignInput,
   CreateCardInput,
   ImageFormat,
@@ -71,14 +72,17 @@ function imageHeaders(res: Response, image: { mime: string; etag: string; visibi
   if (image.mime === "image/svg+xml") res.setHeader("Content-Security-Policy", SVG_POLICY);
 }
 
-/** A download name: letters, digits, spaces and a few marks; never a path. */
-function safeFilename(name: string): string {
+/**
+ * A download name: never a path, never hidden, no control or formatting characters (bidi
+ * overrides could disguise the extension); the extension is added by the caller.
+ */
+export function safeFilename(name: string): string {
   const cleaned = name
     .normalize("NFC")
-    .replace(/[\p{Cc}/\\:*?"<>|]+/gu, " ")
+    .replace(/[\p{Cc}\p{Cf}/\\:*?"<>|]+/gu, " ")
+    .replace(/\.{2,}/g, ".")
     .replace(/\s+/g, " ")
-    .trim()
-    .replace(/^\.+/, "");
+    .replace(/^[.\s]+|[.\s]+$/g, "");
   return cleaned === "" ? "card" : cleaned;
 }
 
@@ -175,16 +179,21 @@ export function generateRoutes({ services }: GenerateRoutesOptions): Router {
   router.post("/export", async (req, res) => {
     const principal = await signedIn(req, res);
     const input = parse(ExportCardInput, req.body, "The export request is not valid");
-    const { width } = resolveSize(input.card.size ?? { preset: "og" });
-    if (input.width !== undefined && (input.width < width || input.width > width * 3)) {
-      throw new DomainError("VALIDATION", "The export request is not valid", {
-        details: {
-          fieldErrors: {
-            width: [`For this card, give a width from ${width} to ${width * 3} pixels`],
-          },
-          formErrors: [],
-        },
+    const { width, height } = resolveSize(input.card.size ?? { preset: "og" });
+    const widthError = (message: string) =>
+      new DomainError("VALIDATION", "The export request is not valid", {
+        details: { fieldErrors: { width: [message] }, formErrors: [] },
       });
+    if (input.width !== undefined) {
+      if (input.width < width || input.width > width * 3) {
+        throw widthError(`For this card, give a width from ${width} to ${width * 3} pixels`);
+      }
+      const pixels = input.width * Math.round((height * input.width) / width);
+      if (input.format !== "svg" && pixels > CARD_MAX_OUTPUT_PIXELS) {
+        throw widthError(
+          `At this width the image would have ${pixels.toLocaleString("en")} pixels; the most is ${CARD_MAX_OUTPUT_PIXELS.toLocaleString("en")}`,
+        );
+      }
     }
     const scale = input.width !== undefined ? input.width / width : (input.scale ?? 1);
     const card = await createCard(deps, {
@@ -199,13 +208,16 @@ export function generateRoutes({ services }: GenerateRoutesOptions): Router {
   });
 
   router.get("/images/:name", async (req, res) => {
-    const match = IMAGE_NAME.exec(req.params.name);
-    if (!match?.[1] || !match[2]) throw new DomainError("NOT_FOUND", "Card image not found");
     const name = req.params.name;
     let image = hot.get(name);
-    let principal: Principal | null = null;
-    if (!image) {
-      principal = await principalOf(req);
+    if (image) {
+      await limit(req, res, "images", null);
+    } else {
+      // Counted before the lookup, so unknown or private keys cannot be probed without limit.
+      const principal = await principalOf(req);
+      await limit(req, res, "images", principal);
+      const match = IMAGE_NAME.exec(name);
+      if (!match?.[1] || !match[2]) throw new DomainError("NOT_FOUND", "Card image not found");
       image = await readCardImage(deps, {
         key: match[1],
         ext: match[2],
@@ -213,7 +225,6 @@ export function generateRoutes({ services }: GenerateRoutesOptions): Router {
       });
       if (image.visibility === "public") hot.set(name, image);
     }
-    await limit(req, res, "images", principal);
     imageHeaders(res, image);
     if (etagMatches(req, image.etag)) {
       res.status(304).end();

@@ -47,6 +47,9 @@ describe("createCard", () => {
         const meta = await sharp(image.bytes).metadata();
         expect([meta.width, meta.height]).toEqual([1200 * scale, 630 * scale]);
       }
+      // The thumbnail is made on first read, not during the render.
+      const thumbBlob = `cards/${card.key.slice(0, 2)}/${card.key}.thumb.webp`;
+      expect(await s.fixture.deps.blobs.has(thumbBlob)).toBe(false);
       const thumbnail = await readCardImage(s.fixture.deps, {
         key: card.key,
         ext: "thumb.webp",
@@ -54,6 +57,7 @@ describe("createCard", () => {
       });
       expect(thumbnail.mime).toBe("image/webp");
       expect((await sharp(thumbnail.bytes).metadata()).width).toBe(400);
+      expect(await s.fixture.deps.blobs.has(thumbBlob)).toBe(true);
     });
   }
 

@@ -71,6 +71,8 @@ describe("deleteCard", () => {
     });
     expect(formatOf(image.bytes)).toBe("png");
 
+    // The image, and the thumbnail once it has been asked for.
+    await readCardImage(s.fixture.deps, { key: mine.key, ext: "thumb.webp", viewerUserId: s.bob });
     const before = (await s.blobFiles()).filter((name) => name.startsWith(mine.key));
     expect(before).toHaveLength(2);
     await deleteCard(s.fixture.deps, { userId: s.bob, id: theirs.id });

@@ -44,7 +44,10 @@ describe("reading image fields", () => {
       const error = refusal(() => readImageField("cover", url));
       expect(error.code).toBe("VALIDATION");
       expect(error.message).toMatch(/not downloaded from URLs/);
-      expect(error.details).toEqual({ field: "cover" });
+      expect(error.details).toEqual({
+        field: "cover",
+        fieldErrors: { cover: [error.message] },
+      });
     }
   });
 

@@ -34,7 +34,6 @@ function job(format: ImageFormat, fields: Record<string, unknown> = {}): RenderJ
     format,
     scale: 1,
     quality: 80,
-    thumbnailWidth: 200,
   };
 }
 
@@ -60,33 +59,28 @@ describe("rasterise", () => {
           height: 315,
           scale,
           quality: 80,
-          thumbnailWidth: 200,
         });
         expect(formatOf(raster.bytes)).toBe(format);
         const meta = await sharp(raster.bytes).metadata();
         expect([meta.width, meta.height]).toEqual([600 * scale, 315 * scale]);
         expect([raster.width, raster.height]).toEqual([600 * scale, 315 * scale]);
-        expect(formatOf(raster.thumbnail)).toBe("webp");
-        expect((await sharp(raster.thumbnail).metadata()).width).toBe(200);
         expect(raster.rasteriser).toBe("resvg");
       });
     }
   }
 
-  it("passes SVG output through unchanged and still makes a thumbnail", async () => {
+  it("passes SVG output through unchanged", async () => {
     const raster = await rasterise(svg, {
       format: "svg",
       width: 600,
       height: 315,
       scale: 2,
       quality: 100,
-      thumbnailWidth: 200,
     });
     expect(Buffer.from(raster.bytes).toString("utf8")).toBe(svg);
     expect(formatOf(raster.bytes)).toBe("svg");
     expect([raster.width, raster.height]).toEqual([600, 315]);
-    const thumbnail = await sharp(raster.thumbnail).metadata();
-    expect([thumbnail.format, thumbnail.width, thumbnail.height]).toEqual(["webp", 200, 105]);
+    expect(raster.rasteriser).toBeUndefined();
   });
 
   it("quantises PNG to a palette below quality 100 and keeps it lossless at 100", async () => {
@@ -95,7 +89,6 @@ describe("rasterise", () => {
       width: 600,
       height: 315,
       scale: 1,
-      thumbnailWidth: 200,
     } as const;
     const lossless = await rasterise(svg, { ...options, quality: 100 });
     const palette = await rasterise(svg, { ...options, quality: 80 });
@@ -112,7 +105,6 @@ describe("rasterise", () => {
       height: 20,
       scale: 1,
       quality: 100,
-      thumbnailWidth: 20,
     });
     expect(raster.rasteriser).toBe("librsvg");
     const { data } = await sharp(raster.bytes).raw().toBuffer({ resolveWithObject: true });
@@ -136,7 +128,6 @@ describe("render pool", () => {
         format: "png",
         scale: 2,
         quality: 100,
-        thumbnailWidth: 400,
       });
       expect(formatOf(card.bytes)).toBe("png");
       expect([card.width, card.height]).toEqual([2400, 1260]);

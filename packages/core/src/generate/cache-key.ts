@@ -65,22 +65,14 @@ export function cardBlobKey(key: string, ext: CardImageExt): string {
 
 type CardExt = Exclude<CardImageExt, "thumb.webp">;
 
-/** Whether a key's bytes and thumbnail are both stored. */
-export async function hasCardBlobs(
-  blobs: BlobStorage,
-  key: string,
-  ext: CardExt,
-): Promise<boolean> {
-  const [card, thumbnail] = await Promise.all([
-    blobs.has(cardBlobKey(key, ext)),
-    blobs.has(cardBlobKey(key, "thumb.webp")),
-  ]);
-  return card && thumbnail;
+/** Whether a key's bytes are stored (its thumbnail is made on demand). */
+export function hasCardBlobs(blobs: BlobStorage, key: string, ext: CardExt): Promise<boolean> {
+  return blobs.has(cardBlobKey(key, ext));
 }
 
 /**
  * Removes a key's index entry, thumbnail and bytes, in that order: should a step fail, the card
- * keeps its bytes and at worst loses its thumbnail, which the next identical request restores.
+ * keeps its bytes and at worst loses its thumbnail, which is made again when next asked for.
  */
 export async function removeCardBlobs(
   deps: { blobs: BlobStorage; cache: Cache },

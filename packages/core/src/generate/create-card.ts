@@ -23,7 +23,6 @@ import type { GenerateDeps, RenderJob, SourceImage } from "./ports";
 import {
   CARD_FILE_EXT,
   CARD_MIME,
-  CARD_THUMBNAIL_WIDTH,
   CreateCardInput,
   DEFAULT_QUALITY,
   parseInput,
@@ -137,7 +136,8 @@ export function planCard(rawInput: CreateCardInput): CardPlan {
  *
  * The request is validated (its fields with the template's own schema), reduced to a content
  * address, and answered from already rendered bytes when any earlier request had the same
- * address; otherwise the card is rendered in the worker pool and its bytes and thumbnail stored.
+ * address; otherwise the card is rendered in the worker pool and its bytes stored. (Its history
+ * thumbnail is made from those bytes when it is first asked for: no render waits for it.)
  * The history row and the bytes are written under the address's lock, so a card is never recorded
  * without its bytes, and bytes written for a request that then fails are removed again.
  */
@@ -149,7 +149,6 @@ export async function createCard(
   const { template, storedFields, images, input, width, height, format, scale, quality, key, ext } =
     plan;
   const blobKey = cardBlobKey(key, ext);
-  const thumbnailKey = cardBlobKey(key, "thumb.webp");
 
   const record = async (tx: DbOrTx, entry: CardIndexEntry) => {
     // The same card again is the same history entry (made visible as asked), not a new one.
@@ -224,7 +223,6 @@ export async function createCard(
     format,
     scale,
     quality,
-    thumbnailWidth: CARD_THUMBNAIL_WIDTH,
   };
   const rendered = await deps.renderer.render(
     job,
@@ -249,7 +247,6 @@ export async function createCard(
       .where(eq(schema.cards.key, key))
       .limit(1);
     try {
-      await deps.blobs.put(thumbnailKey, rendered.thumbnail, { contentType: "image/webp" });
       await deps.blobs.put(blobKey, rendered.bytes, { contentType: entry.mime });
       return await record(tx, entry);
     } catch (error) {

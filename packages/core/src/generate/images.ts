@@ -36,7 +36,11 @@ function invalid(
   details: Record<string, unknown> = {},
   cause?: unknown,
 ) {
-  return new DomainError("VALIDATION", message, { details: { field, ...details }, cause });
+  return new DomainError("VALIDATION", message, {
+    // `fieldErrors` like every other validation error, so forms can mark the field.
+    details: { field, fieldErrors: { [field]: [message] }, ...details },
+    cause,
+  });
 }
 
 /** Length of the bytes a base64 text decodes to (`undefined` if its length cannot be base64). */

@@ -40,8 +40,6 @@ export interface RenderJob {
   scale: number;
   /** Encoder quality 1–100 (for PNG, below 100 selects a quantised palette). */
   quality: number;
-  /** Width of the WebP thumbnail made alongside the card. */
-  thumbnailWidth: number;
 }
 
 export interface RenderedCard {
@@ -50,7 +48,6 @@ export interface RenderedCard {
   /** Output size in pixels (the card's size times the scale; for SVG, the card's size). */
   width: number;
   height: number;
-  thumbnail: Uint8Array;
   warnings: CardWarning[];
 }
 

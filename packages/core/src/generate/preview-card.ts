@@ -19,9 +19,6 @@ export interface CardPreview {
   key: string;
 }
 
-/** Width of the thumbnail every render makes; a preview has no use for it, so it is tiny. */
-const PREVIEW_THUMBNAIL_WIDTH = 16;
-
 /**
  * Renders a card as SVG for a live preview while it is being edited: validated like a card,
  * rendered in the same worker pool, but neither stored nor recorded in history.
@@ -44,7 +41,6 @@ export async function previewCard(
       format: "svg",
       scale: 1,
       quality: 100,
-      thumbnailWidth: PREVIEW_THUMBNAIL_WIDTH,
     },
     params.signal ? { signal: params.signal } : undefined,
   );

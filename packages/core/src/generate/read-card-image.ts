@@ -3,6 +3,7 @@ import { and, eq, or, sql } from "drizzle-orm";
 
 import { notFound } from "../errors";
 import { cardBlobKey, cardEtag } from "./cache-key";
+import { cardThumbnail } from "./thumbnail";
 import type { GenerateDeps } from "./ports";
 import {
   CARD_FILE_EXT,
@@ -34,7 +35,7 @@ export async function readCardImage(
   const t = schema.cards;
   const viewer = params.viewerUserId;
   const [card] = await deps.db
-    .select({ format: t.format, visibility: t.visibility })
+    .select({ format: t.format, visibility: t.visibility, width: t.width })
     .from(t)
     .where(
       and(
@@ -48,11 +49,20 @@ export async function readCardImage(
     .limit(1);
   if (!card) throw notFound("Card image");
   if (ext !== "thumb.webp" && CARD_FILE_EXT[card.format] !== ext) throw notFound("Card image");
-  const bytes = await deps.blobs.get(cardBlobKey(key, ext));
-  if (!bytes) {
-    deps.log.warn({ key, ext }, "a card's stored image is missing");
+  const imageExt = CARD_FILE_EXT[card.format];
+  const image = await deps.blobs.get(cardBlobKey(key, imageExt));
+  if (!image) {
+    deps.log.warn({ key, ext: imageExt }, "a card's stored image is missing");
     throw notFound("Card image");
   }
+  const bytes =
+    ext === "thumb.webp"
+      ? await cardThumbnail(deps.blobs, key, {
+          bytes: image,
+          mime: CARD_MIME[card.format],
+          width: card.width,
+        })
+      : image;
   return {
     bytes,
     mime: ext === "thumb.webp" ? "image/webp" : CARD_MIME[card.format],

@@ -67,8 +67,16 @@ class Lane {
     });
   }
 
+  /** Renders accepted and not yet finished: running on a thread or waiting for one. */
+  inFlight = 0;
+
   get queued(): number {
     return this.pool.queueSize;
+  }
+
+  /** Whether another render would have to wait beyond the queue's bound. */
+  get full(): boolean {
+    return this.inFlight >= this.threads + this.maxQueue;
   }
 
   observe(ms: number): void {
@@ -110,7 +118,7 @@ export function createCardRenderer(options: CardRendererOptions): CardRenderer {
   async function render(job: RenderJob, renderOptions: RenderOptions = {}): Promise<RenderedCard> {
     if (closed) throw new DomainError("UNAVAILABLE", "Cards cannot be rendered right now");
     const lane = lanes[job.format === "avif" ? "avif" : "standard"];
-    if (lane.queued >= lane.maxQueue) {
+    if (lane.full) {
       metrics?.rejected(lane.name, "queue_full");
       const retryAfterMs = lane.retryAfterMs();
       throw new DomainError(
@@ -124,6 +132,7 @@ export function createCardRenderer(options: CardRendererOptions): CardRenderer {
     const caller = renderOptions.signal;
     const signal = caller ? AbortSignal.any([caller, timeout]) : timeout;
     let result: RenderTaskResult;
+    lane.inFlight += 1;
     try {
       const running = lane.pool.run(job, { signal });
       reportQueue(lane);
@@ -140,6 +149,7 @@ export function createCardRenderer(options: CardRendererOptions): CardRenderer {
       }
       throw new DomainError("INTERNAL", "The card could not be rendered", { cause: error });
     } finally {
+      lane.inFlight -= 1;
       reportQueue(lane);
     }
     lane.observe(result.ms);

@@ -71,7 +71,6 @@ export function createRenderHandler(engine: CardComposer) {
         height: composed.height,
         scale: job.scale,
         quality: job.quality,
-        thumbnailWidth: job.thumbnailWidth,
       });
       return {
         ok: true,
@@ -80,11 +79,10 @@ export function createRenderHandler(engine: CardComposer) {
           mime: CARD_MIME[job.format],
           width: raster.width,
           height: raster.height,
-          thumbnail: raster.thumbnail,
           warnings: composed.warnings,
         },
         ms: elapsed(),
-        rasteriser: job.format === "svg" ? undefined : raster.rasteriser,
+        rasteriser: raster.rasteriser,
       };
     } catch (error) {
       if (isDomainError(error)) {
