@@ -26,6 +26,25 @@ function domainCode(fn: () => unknown): string | undefined {
 }
 
 describe("composeCard", () => {
+  it("paints every pixel opaque, in every template and theme (the rasteriser relies on it)", () => {
+    for (const template of listTemplates()) {
+      for (const preset of THEME_PRESETS) {
+        const card = composeCard({
+          templateId: template.id,
+          fields: { ...template.sampleZh },
+          width: 600,
+          height: 400,
+          theme: { preset },
+          images: {},
+        });
+        const { pixels } = rasterise(card.svg);
+        let translucent = 0;
+        for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 255) translucent += 1;
+        expect(translucent, `${template.id} ${preset}`).toBe(0);
+      }
+    }
+  });
+
   it("produces an SVG of the requested size with text inside the margins", () => {
     const card = composeCard(request({ theme: { preset: "light", background: "#fafafa" } }));
     expect(card.width).toBe(1200);

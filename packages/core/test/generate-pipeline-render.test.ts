@@ -1,10 +1,12 @@
 import { fileURLToPath } from "node:url";
 
+import { Resvg } from "@resvg/resvg-js";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { DomainError } from "../src/errors";
 import type { ImageFormat } from "../src/generate/card";
+import { composeCard, listTemplates } from "../src/generate/engine";
 import type { CardRenderer, RenderJob } from "../src/generate/ports";
 import { createCardRenderer } from "../src/generate/render/pool";
 import { rasterise } from "../src/generate/render/rasterise";
@@ -94,6 +96,55 @@ describe("rasterise", () => {
     const palette = await rasterise(svg, { ...options, quality: 80 });
     expect((await sharp(lossless.bytes).metadata()).isPalette).toBe(false);
     expect((await sharp(palette.bytes).metadata()).isPalette).toBe(true);
+  });
+
+  it("encodes an opaque card without alpha, pixel for pixel what resvg draws", async () => {
+    const [template] = listTemplates();
+    if (!template) throw new Error("no templates");
+    const card = composeCard({
+      templateId: template.id,
+      fields: { ...template.sample },
+      width: 600,
+      height: 315,
+      theme: { preset: "gradient" },
+      images: {},
+    });
+    const raster = await rasterise(card.svg, {
+      format: "png",
+      width: 600,
+      height: 315,
+      scale: 1,
+      quality: 100,
+    });
+    const { data, info } = await sharp(raster.bytes).raw().toBuffer({ resolveWithObject: true });
+    expect(info.channels).toBe(3);
+    const reference = new Resvg(card.svg, { font: { loadSystemFonts: false } }).render().pixels;
+    let differing = 0;
+    for (let i = 0, j = 0; i < data.length; i += 3, j += 4) {
+      if (
+        data[i] !== reference[j] ||
+        data[i + 1] !== reference[j + 1] ||
+        data[i + 2] !== reference[j + 2]
+      ) {
+        differing += 1;
+      }
+    }
+    expect(differing).toBe(0);
+  });
+
+  it("keeps the alpha channel of a drawing that is not opaque", async () => {
+    const half = `<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="20" height="20" fill="#ff0000"/></svg>`;
+    const raster = await rasterise(half, {
+      format: "png",
+      width: 40,
+      height: 20,
+      scale: 1,
+      quality: 100,
+    });
+    const { data, info } = await sharp(raster.bytes).raw().toBuffer({ resolveWithObject: true });
+    expect(info.channels).toBe(4);
+    expect([...data.subarray(0, 4)]).toEqual([255, 0, 0, 255]);
+    expect(data[(info.width - 1) * 4 + 3]).toBe(0);
   });
 
   it("falls back to librsvg for an SVG that resvg refuses", async () => {

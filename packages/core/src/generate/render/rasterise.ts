@@ -58,6 +58,21 @@ interface Pixels {
   width: number;
   height: number;
   premultiplied: boolean;
+  /** Known to be fully opaque: encoded without an alpha channel (smaller files, same pixels). */
+  opaque: boolean;
+}
+
+/**
+ * Whether the drawn card is fully opaque. Every template first paints an opaque background over
+ * the whole canvas, so only the last row and column, where a fractional output size can leave
+ * pixels partly covered, need looking at.
+ */
+function edgesOpaque(data: Buffer, width: number, height: number): boolean {
+  const lastRow = (height - 1) * width * 4;
+  for (let x = 0; x < width; x += 1) if (data[lastRow + x * 4 + 3] !== 255) return false;
+  for (let y = 0; y < height; y += 1)
+    if (data[(y * width + width - 1) * 4 + 3] !== 255) return false;
+  return true;
 }
 
 function drawWithResvg(svg: string, zoom: number): Pixels {
@@ -66,12 +81,11 @@ function drawWithResvg(svg: string, zoom: number): Pixels {
     // Text arrives as outlines: system fonts would only cost start-up time.
     font: { loadSystemFonts: false },
   }).render();
-  return {
-    data: rendered.pixels,
-    width: rendered.width,
-    height: rendered.height,
-    premultiplied: true,
-  };
+  const { pixels, width, height } = rendered;
+  // resvg's pixels are premultiplied; where every pixel is opaque that is the same as straight
+  // alpha, and telling sharp so spares it a pass over the image (about 1.5 ms at 1200×630).
+  const opaque = edgesOpaque(pixels, width, height);
+  return { data: pixels, width, height, premultiplied: !opaque, opaque };
 }
 
 async function drawWithLibrsvg(svg: string, zoom: number): Promise<Pixels> {
@@ -79,7 +93,7 @@ async function drawWithLibrsvg(svg: string, zoom: number): Promise<Pixels> {
     .ensureAlpha()
     .raw()
     .toBuffer({ resolveWithObject: true });
-  return { data, width: info.width, height: info.height, premultiplied: false };
+  return { data, width: info.width, height: info.height, premultiplied: false, opaque: false };
 }
 
 /** Draws with `first`, falling back to the other rasteriser when it throws. */
@@ -133,7 +147,8 @@ export async function rasterise(svg: string, options: RasteriseOptions): Promise
   const { format, width, height, scale, quality } = options;
   if (format === "svg") return { bytes: Buffer.from(svg), width, height, rasteriser: undefined };
   const { pixels, rasteriser } = await draw(svg, scale, RASTERISER_BY_FORMAT[format]);
-  const main = await encode(fromPixels(pixels), format, quality).toBuffer({
+  const image = pixels.opaque ? fromPixels(pixels).removeAlpha() : fromPixels(pixels);
+  const main = await encode(image, format, quality).toBuffer({
     resolveWithObject: true,
   });
   return { bytes: main.data, width: main.info.width, height: main.info.height, rasteriser };
