@@ -1,4 +1,4 @@
-import type { ApiServices, Principal } from "@genflow/api";
+import { assertTrustedOrigin, createContext, type ApiServices, type Principal } from "@genflow/api";
 import { DomainError } from "@genflow/core/errors";
 import {
   CARD_FILE_EXT,
@@ -18,6 +18,7 @@ import { LRUCache } from "lru-cache";
 import { z } from "zod";
 
 import { headersOf } from "./request-headers";
+import { requestIdOf } from "./request-id";
 
 /** Public card images kept in memory for repeat reads (they never change under their key). */
 const HOT_IMAGE_BYTES = 64 * 1024 * 1024;
@@ -120,11 +121,22 @@ export function generateRoutes({ services }: GenerateRoutesOptions): Router {
     });
   }
 
+  /**
+   * The caller of a state-changing route: signed in, and, when by session cookie, calling from a
+   * trusted origin (the same cross-site request check as tRPC mutations).
+   */
   async function signedIn(req: Request, res: Response): Promise<Principal> {
-    const principal = await principalOf(req);
+    const ctx = createContext(services, {
+      requestId: requestIdOf(req),
+      ip: req.ip ?? "unknown",
+      headers: headersOf(req.headers),
+      appendResponseHeader: (name, value) => res.appendHeader(name, value),
+    });
+    const principal = await ctx.principal();
     if (!principal) {
       throw new DomainError("UNAUTHORIZED", "Sign in or provide an API key");
     }
+    await assertTrustedOrigin(ctx);
     await limit(req, res, "generate", principal);
     return principal;
   }

@@ -51,7 +51,8 @@ function post(
 ): Promise<Response> {
   return fetch(`${url}${path}`, {
     method: "POST",
-    headers: { "content-type": "application/json", ...headers },
+    // As a browser on the app's own origin sends it (cookie calls need a trusted origin).
+    headers: { "content-type": "application/json", origin: PUBLIC_URL, ...headers },
     body: JSON.stringify(body),
   });
 }
@@ -221,6 +222,29 @@ describe("POST /api/generate", () => {
     expect(await historyOf(s.url, user.cookie)).toEqual([]);
   });
 
+  it("refuses a cookie-authenticated call from another site, before rendering", async () => {
+    const { cookie } = await signUp(s.url);
+    const response = await post(s.url, "/api/generate", quoteCard(), {
+      cookie,
+      origin: "https://evil.example",
+    });
+    expect(response.status).toBe(403);
+    expect(await restError(response)).toMatchObject({
+      code: "FORBIDDEN",
+      details: { reason: "untrusted_origin" },
+    });
+    const exported = await post(
+      s.url,
+      "/api/export",
+      { card: quoteCard() },
+      {
+        cookie,
+        origin: "https://evil.example",
+      },
+    );
+    expect(exported.status).toBe(403);
+  });
+
   it("accepts an API key", async () => {
     const response = await post(s.url, "/api/generate", quoteCard(), {
       authorization: `Bearer ${ownerKey}`,
@@ -256,7 +280,7 @@ describe("POST /api/generate", () => {
   it("answers a body that is not JSON with 400 VALIDATION, without stack or paths", async () => {
     const response = await fetch(`${s.url}/api/generate`, {
       method: "POST",
-      headers: { "content-type": "text/plain", cookie: owner.cookie },
+      headers: { "content-type": "text/plain", cookie: owner.cookie, origin: PUBLIC_URL },
       body: JSON.stringify(quoteCard()),
     });
     expect(response.status).toBe(400);

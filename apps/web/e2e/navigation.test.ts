@@ -68,8 +68,13 @@ describe("navigation lists only what the caller can use", () => {
       const { admin, member, memberPanelStatus, close } = await adminAndMember(host);
       try {
         expect(memberPanelStatus).toBe(403);
-        expect(await navItems(admin)).toEqual(["nav-home", "nav-api-keys", "nav-panel"]);
-        expect(await navItems(member)).toEqual(["nav-home", "nav-api-keys"]);
+        expect(await navItems(admin)).toEqual([
+          "nav-home",
+          "nav-studio",
+          "nav-api-keys",
+          "nav-panel",
+        ]);
+        expect(await navItems(member)).toEqual(["nav-home", "nav-studio", "nav-api-keys"]);
         await screenshot(member, "nav-01-member-production-light-en");
         // Typing the address does not help either.
         await member.goto("/panel");
@@ -89,7 +94,12 @@ describe("navigation lists only what the caller can use", () => {
       try {
         expect(memberPanelStatus).toBe(200);
         await member.getByTestId("nav-panel").waitFor();
-        expect(await navItems(member)).toEqual(["nav-home", "nav-api-keys", "nav-panel"]);
+        expect(await navItems(member)).toEqual([
+          "nav-home",
+          "nav-studio",
+          "nav-api-keys",
+          "nav-panel",
+        ]);
       } finally {
         await close();
       }

@@ -4,6 +4,7 @@ import type { AppRouter } from "./root";
 
 export { appRouter, type AppRouter } from "./root";
 export { createCallerFactory } from "./trpc";
+export { assertTrustedOrigin } from "./csrf";
 export {
   createContext,
   type ApiConfig,

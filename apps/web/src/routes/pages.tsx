@@ -7,6 +7,7 @@ import { useSignedIn } from "./guards";
 import { NotFoundPage } from "./not-found-page";
 
 const PanelPage = lazy(() => import("../panel"));
+const StudioPage = lazy(() => import("../features/studio"));
 
 export function HomeRoute() {
   const { session, panel } = useSignedIn();
@@ -15,6 +16,15 @@ export function HomeRoute() {
 
 export function ApiKeysRoute() {
   return <ApiKeysPage />;
+}
+
+/** The card studio (editor and history), loaded on demand. */
+export function StudioRoute() {
+  return (
+    <Suspense fallback={<FullPageLoader />}>
+      <StudioPage />
+    </Suspense>
+  );
 }
 
 /** The API panel, loaded on demand; only for callers the server lets use it. */

@@ -4,7 +4,7 @@ import { SignInPage } from "../features/auth/sign-in-page";
 import { SignUpPage } from "../features/auth/sign-up-page";
 import { RedirectSignedIn, RequireSession } from "./guards";
 import { NotFoundPage } from "./not-found-page";
-import { ApiKeysRoute, HomeRoute, PanelRoute } from "./pages";
+import { ApiKeysRoute, HomeRoute, PanelRoute, StudioRoute } from "./pages";
 import { RouteError } from "./route-error";
 
 /**
@@ -28,6 +28,12 @@ export function createRouter() {
           children: [
             { path: "/", element: <HomeRoute /> },
             { path: "/api-keys", element: <ApiKeysRoute /> },
+            {
+              // One page for both sections, so the draft survives moving between them.
+              path: "/studio",
+              element: <StudioRoute />,
+              children: [{ index: true }, { path: "history" }],
+            },
             { path: "/panel", element: <PanelRoute /> },
             { path: "*", element: <NotFoundPage /> },
           ],

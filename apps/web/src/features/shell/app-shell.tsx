@@ -26,8 +26,10 @@ export function AppShell({
   const { t } = useTranslation();
   const [drawerOpen, setDrawerOpen] = useState(false);
   const items = navItems({ panel });
-  // The panel's two columns need room; other pages sit in a reading-width column.
-  const wide = useMatch("/panel") !== null;
+  // The panel's and the studio's two columns need room; other pages sit in a reading-width column.
+  const panelPage = useMatch("/panel") !== null;
+  const studioPage = useMatch("/studio/*") !== null;
+  const wide = panelPage || studioPage;
 
   useEffect(() => {
     if (!drawerOpen) return;
