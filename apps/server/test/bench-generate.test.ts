@@ -4,7 +4,7 @@ import path from "node:path";
 
 import { describe, expect, it } from "vitest";
 
-import { fontsFor, parseUnicodeRange } from "../bench/generate/assets";
+import { fontsFor } from "../bench/generate/assets";
 import type { ContenderRun } from "../bench/generate/protocol";
 import { formatMarkdown, updateDoc } from "../bench/generate/format";
 import {
@@ -86,14 +86,6 @@ describe("render checks", () => {
 });
 
 describe("satori's fonts", () => {
-  it("parses CSS unicode-range values, wildcards included", () => {
-    expect(parseUnicodeRange("U+0000-00FF, U+0131,U+4E??")).toEqual([
-      [0x0, 0xff],
-      [0x131, 0x131],
-      [0x4e00, 0x4eff],
-    ]);
-  });
-
   it("chooses the Latin subset for Latin text, at each weight it is set in", () => {
     const selection = fontsFor([
       { text: "Rendering share cards", weight: 700 },

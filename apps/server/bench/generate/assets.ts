@@ -4,6 +4,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 
+import { readFamilySpecs } from "@genflow/core/generate";
+
 import { coreRequire } from "./core-packages";
 
 export type Weight = 400 | 700;
@@ -15,12 +17,6 @@ export interface SatoriFont {
   style: "normal";
 }
 
-/** Font packages in the engine's fallback order: Latin, Greek and Cyrillic first, then CJK. */
-const FAMILIES = [
-  { name: "@fontsource/noto-sans", stem: "noto-sans" },
-  { name: "@fontsource/noto-sans-sc", stem: "noto-sans-sc" },
-] as const;
-
 const EMOJI_PACKAGE = "@twemoji/svg";
 
 interface Subset {
@@ -30,46 +26,17 @@ interface Subset {
   file(weight: Weight): string;
 }
 
-/** Parses a CSS unicode-range value such as "U+0000-00FF,U+0131,U+4E??". */
-export function parseUnicodeRange(value: string): [number, number][] {
-  const ranges: [number, number][] = [];
-  for (const part of value.split(",")) {
-    const token = part.trim().replace(/^U\+/i, "");
-    if (token === "") continue;
-    if (token.includes("?")) {
-      ranges.push([
-        parseInt(token.replace(/\?/g, "0"), 16),
-        parseInt(token.replace(/\?/g, "F"), 16),
-      ]);
-      continue;
-    }
-    const [from = "", to = from] = token.split("-");
-    const start = parseInt(from, 16);
-    const end = parseInt(to, 16);
-    if (Number.isFinite(start) && Number.isFinite(end)) ranges.push([start, end]);
-  }
-  return ranges;
-}
-
 let subsets: Subset[] | undefined;
 
-/** Every subset of both families, in fallback order, from each package's unicode.json. */
+/** Every subset of both families, in the engine's fallback order, as the engine reads them. */
 function readSubsets(): Subset[] {
-  subsets ??= FAMILIES.flatMap((family) => {
-    const root = path.dirname(coreRequire().resolve(`${family.name}/package.json`));
-    const manifest = JSON.parse(readFileSync(path.join(root, "unicode.json"), "utf8")) as Record<
-      string,
-      string
-    >;
-    return Object.entries(manifest).map(([key, range]): Subset => {
-      const name = key.replace(/^\[(.*)\]$/, "$1");
-      return {
-        key: `${family.stem}-${name}`,
-        ranges: parseUnicodeRange(range),
-        file: (weight) => path.join(root, "files", `${family.stem}-${name}-${weight}-normal.woff`),
-      };
-    });
-  });
+  subsets ??= readFamilySpecs().flatMap((family) =>
+    family.subsets.map((subset): Subset => ({
+      key: `${family.name}-${subset.name}`,
+      ranges: subset.ranges,
+      file: (weight) => subset.file(weight),
+    })),
+  );
   return subsets;
 }
 

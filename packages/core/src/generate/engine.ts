@@ -4,6 +4,12 @@
  */
 export { composeCard, loadFonts } from "./compose";
 export { listTemplates, getTemplate, type CardTemplate, type TemplateSummary } from "./templates";
-export { FONT_SET_ID, FONT_WEIGHTS, type FontWeight } from "./fonts/font-files";
+export {
+  FONT_SET_ID,
+  FONT_WEIGHTS,
+  readFamilySpecs,
+  type FamilySpec,
+  type FontWeight,
+} from "./fonts/font-files";
 export type { FontLoadTiming, LoadFontsOptions } from "./fonts/font-library";
 export { THEME_PRESETS, type ThemePreset } from "./templates/theme";

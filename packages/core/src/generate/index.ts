@@ -10,6 +10,8 @@ export {
   loadFonts,
   FONT_SET_ID,
   FONT_WEIGHTS,
+  readFamilySpecs,
+  type FamilySpec,
   THEME_PRESETS,
   type CardTemplate,
   type FontLoadTiming,
