@@ -17,11 +17,10 @@
 //
 // docs/benchmarks.md is only rewritten after a run of all three targets with the default load
 // and no failures. Exits 1 when a target fails to start, fails verification or sees errors.
-import { mkdirSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 
+import { takeFolderFlag } from "./cli";
 import { formatLayers, layerSpecs } from "./layers";
 import type { LoadParams } from "./measure";
 import { isTargetKind, TARGET_KINDS, TARGET_LABELS, type TargetKind } from "./protocol";
@@ -64,17 +63,7 @@ function positiveNumber(
 function readOptions(argv: string[]): Options {
   // `pnpm bench:api -- --json` passes the separator through.
   const args = argv.filter((arg) => arg !== "--");
-  const cpuProfIndex = args.indexOf("--cpu-prof");
-  let cpuProfDir: string | undefined;
-  if (cpuProfIndex !== -1) {
-    const value = args[cpuProfIndex + 1];
-    const hasValue = value !== undefined && !value.startsWith("--");
-    cpuProfDir = hasValue
-      ? path.resolve(value)
-      : mkdtempSync(path.join(tmpdir(), "genflow-bench-prof-"));
-    args.splice(cpuProfIndex, hasValue ? 2 : 1);
-    mkdirSync(cpuProfDir, { recursive: true });
-  }
+  const cpuProfDir = takeFolderFlag(args, "--cpu-prof", "genflow-bench-prof-");
   const { values } = parseArgs({
     args,
     options: {

@@ -21,13 +21,12 @@
 // docs/benchmarks.md is only rewritten after a run of every card and contender with the default
 // render counts and no failures. Exits 1 when a contender fails to start, fails its check or
 // fails any render.
-import { mkdirSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 
 import { FONT_SET_ID } from "@genflow/core/generate";
 
+import { takeFolderFlag } from "../cli";
 import { currentLoad, describeMachine, DOC_PATH } from "../report";
 import { CASE_IDS, isCaseId, type CaseId } from "./cases";
 import { CONTENDER_IDS, isContenderId, type ContenderId } from "./protocol";
@@ -89,17 +88,7 @@ function subset<T extends string>(
 function readOptions(argv: string[]): Options {
   // `pnpm bench:generate -- --json` passes the separator through.
   const args = argv.filter((arg) => arg !== "--");
-  const saveIndex = args.indexOf("--save-png");
-  let savePngDir: string | undefined;
-  if (saveIndex !== -1) {
-    const value = args[saveIndex + 1];
-    const hasValue = value !== undefined && !value.startsWith("--");
-    savePngDir = hasValue
-      ? path.resolve(value)
-      : mkdtempSync(path.join(tmpdir(), "genflow-bench-cards-"));
-    args.splice(saveIndex, hasValue ? 2 : 1);
-    mkdirSync(savePngDir, { recursive: true });
-  }
+  const savePngDir = takeFolderFlag(args, "--save-png", "genflow-bench-cards-");
   const { values } = parseArgs({
     args,
     options: {
