@@ -1,4 +1,10 @@
-import { assertTrustedOrigin, createContext, type ApiServices, type Principal } from "@genflow/api";
+import {
+  assertTrustedOrigin,
+  createContext,
+  enforceRateLimit,
+  type ApiServices,
+  type Principal,
+} from "@genflow/api";
 import { DomainError } from "@genflow/core/errors";
 import {
   CARD_FILE_EXT,
@@ -108,17 +114,14 @@ export function generateRoutes({ services }: GenerateRoutesOptions): Router {
   const principalOf = (req: Request): Promise<Principal | null> =>
     services.authenticate(headersOf(req.headers));
 
-  async function limit(req: Request, res: Response, policy: string, principal: Principal | null) {
+  /** Counts the request against `policy` for the caller (or the address); 429 past it. */
+  function limit(req: Request, res: Response, policy: string, principal: Principal | null) {
     const key = principal ? `user:${principal.user.id}` : `ip:${req.ip ?? "unknown"}`;
-    const outcome = await services.rateLimiter.consume(policy, key, 1);
-    if (outcome.allowed) return;
-    services.metrics.rateLimited(policy);
-    const seconds = Math.max(1, Math.ceil(outcome.retryAfterMs / 1000));
-    res.setHeader("Retry-After", String(seconds));
-    throw new DomainError("LIMIT_EXCEEDED", `Too many requests; try again in ${seconds}s`, {
-      retryAfterMs: outcome.retryAfterMs,
-      details: { policy, limit: outcome.limit },
-    });
+    return enforceRateLimit(
+      { services, appendResponseHeader: (name, value) => res.setHeader(name, value) },
+      policy,
+      key,
+    );
   }
 
   /**

@@ -3,7 +3,7 @@ import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "./root";
 
 export { appRouter, type AppRouter } from "./root";
-export { createCallerFactory } from "./trpc";
+export { createCallerFactory, enforceRateLimit } from "./trpc";
 export { assertTrustedOrigin } from "./csrf";
 export {
   createContext,
