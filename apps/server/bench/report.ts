@@ -1,10 +1,11 @@
 // Turns benchmark results into a console table, JSON, and the results section of docs/benchmarks.md.
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 
 import type { LoadParams, TargetResult } from "./measure";
+import { replaceDocSection } from "./doc-section";
 
 /** GenFlow should keep at least this share of bare tRPC's throughput. */
 export const GOAL_RATIO = 0.7;
@@ -217,13 +218,5 @@ export function formatMarkdown(report: Report): string {
 
 /** Replaces the results section of docs/benchmarks.md (appending it when the markers are missing). */
 export function updateDoc(report: Report, docPath = DOC_PATH): void {
-  const section = formatMarkdown(report);
-  const current = existsSync(docPath) ? readFileSync(docPath, "utf8") : "# Benchmarks\n";
-  const start = current.indexOf(START_MARKER);
-  const end = current.indexOf(END_MARKER);
-  const next =
-    start !== -1 && end > start
-      ? current.slice(0, start) + section + current.slice(end + END_MARKER.length)
-      : `${current.trimEnd()}\n\n${section}\n`;
-  writeFileSync(docPath, next);
+  replaceDocSection(docPath, formatMarkdown(report), START_MARKER, END_MARKER);
 }

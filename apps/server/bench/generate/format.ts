@@ -1,5 +1,4 @@
 // The report as a console table and as the results section of docs/benchmarks.md.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
 
 import { DOC_PATH } from "../report";
 import type { HttpReport } from "./http";
@@ -11,6 +10,7 @@ import {
   type ScalingReport,
 } from "./report";
 import type { RenderParams } from "./session";
+import { replaceDocSection } from "../doc-section";
 
 /** "2×": how many times as fast as satori + resvg GenFlow has to be. */
 const SPEED = `${1 / SATORI_GOAL}×`;
@@ -259,13 +259,5 @@ export function formatMarkdown(report: GenerateReport): string {
 
 /** Replaces the results section of this benchmark (appending it when the markers are missing). */
 export function updateDoc(report: GenerateReport, docPath = DOC_PATH): void {
-  const section = formatMarkdown(report);
-  const current = existsSync(docPath) ? readFileSync(docPath, "utf8") : "# Benchmarks\n";
-  const start = current.indexOf(START_MARKER);
-  const end = current.indexOf(END_MARKER);
-  const next =
-    start !== -1 && end > start
-      ? current.slice(0, start) + section + current.slice(end + END_MARKER.length)
-      : `${current.trimEnd()}\n\n${section}\n`;
-  writeFileSync(docPath, next);
+  replaceDocSection(docPath, formatMarkdown(report), START_MARKER, END_MARKER);
 }
