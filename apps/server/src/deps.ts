@@ -4,10 +4,12 @@ import type { ApiServices } from "@genflow/api";
 import { createAdapters } from "@genflow/core/adapters";
 import { DiskBlobStorage } from "@genflow/core/adapters/disk";
 import { authRateLimitPolicies, createAuth } from "@genflow/core/auth";
+import { DEFAULT_UPLOAD_LIMITS, type UploadDeps } from "@genflow/core/uploads";
 import { systemClock } from "@genflow/core/ports";
 import { pruneUserEvents } from "@genflow/core/events";
 import {
   createCardRenderer,
+  createRecentCards,
   sourceRenderWorker,
   workerScript,
   type GenerateDeps,
@@ -75,6 +77,7 @@ export async function buildDeps(env: Env, options: BuildDepsOptions): Promise<Se
       api: { points: env.RATE_LIMIT_API_PER_MINUTE, durationSec: 60 },
       generate: { points: env.RATE_LIMIT_GENERATE_PER_MINUTE, durationSec: 60 },
       images: { points: env.RATE_LIMIT_IMAGES_PER_MINUTE, durationSec: 60 },
+      uploads: { points: env.RATE_LIMIT_UPLOADS_PER_MINUTE, durationSec: 60 },
       ...authRateLimitPolicies,
     };
     // Redis when REDIS_URL is set (shared by every process, degrading to in-process on outages).
@@ -118,11 +121,23 @@ export async function buildDeps(env: Env, options: BuildDepsOptions): Promise<Se
       log,
     });
     closers.push(() => renderer.close());
+    // Rendered cards and uploaded images share one blob store.
+    const blobs = new DiskBlobStorage(env.BLOB_DIR);
+    // Repeat requests for a card are answered from memory; changes reach every process.
+    const recent = await createRecentCards({ pubsub: shared.pubsub, log });
+    closers.push(() => recent.close());
     const generate: GenerateDeps = {
       ...core,
-      blobs: new DiskBlobStorage(env.BLOB_DIR),
+      blobs,
       renderer,
       metrics: metrics.generate,
+      recent,
+    };
+
+    const uploads: UploadDeps = {
+      ...core,
+      blobs,
+      limits: { ...DEFAULT_UPLOAD_LIMITS, maxBytes: env.UPLOAD_MAX_BYTES },
     };
 
     const services: ApiServices = {
@@ -137,6 +152,7 @@ export async function buildDeps(env: Env, options: BuildDepsOptions): Promise<Se
       auth,
       authenticate: auth.authenticate,
       generate,
+      uploads,
     };
     closers.push(scheduleEventRetention(core, log));
     return { services, db, healthChecks, close };

@@ -81,6 +81,8 @@ function schema(production: boolean) {
     RATE_LIMIT_API_PER_MINUTE: integer(1).default(600),
     RATE_LIMIT_GENERATE_PER_MINUTE: integer(1).default(120),
     RATE_LIMIT_IMAGES_PER_MINUTE: integer(1).default(6_000),
+    RATE_LIMIT_UPLOADS_PER_MINUTE: integer(1).default(60),
+    UPLOAD_MAX_BYTES: integer(1024, 100 * 1024 * 1024).default(10_485_760),
     BLOB_DIR: z.string().optional(),
     RENDER_THREADS: integer(1, 64).optional(),
     RENDER_QUEUE: integer(0).optional(),

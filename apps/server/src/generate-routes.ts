@@ -1,35 +1,21 @@
-import {
-  assertTrustedOrigin,
-  createContext,
-  enforceRateLimit,
-  type ApiServices,
-  type Principal,
-} from "@genflow/api";
+import { type ApiServices, type Principal } from "@genflow/api";
 import { DomainError } from "@genflow/core/errors";
 import {
   CARD_FILE_EXT,
   CARD_MAX_OUTPUT_PIXELS,
   CardDesignInput,
-  CreateCardInput,
   ImageFormat,
-  planCard,
+  planUserCard,
   readCardImage,
   createCard,
+  createdCardImage,
   resolveSize,
-  type CardImage,
   type CreatedCard,
 } from "@genflow/core/generate";
 import { Router, type Request, type Response } from "express";
-import { LRUCache } from "lru-cache";
 import { z } from "zod";
 
-import { headersOf } from "./request-headers";
-import { requestIdOf } from "./request-id";
-
-/** Public card images kept in memory for repeat reads (they never change under their key). */
-const HOT_IMAGE_BYTES = 64 * 1024 * 1024;
-/** How long a public image is served from memory before its visibility is checked again. */
-const HOT_IMAGE_TTL_MS = 60_000;
+import { etagMatches, restCaller } from "./rest-caller";
 
 const IMAGE_NAME = /^([0-9a-f]{64})\.(png|webp|jpg|avif|svg|thumb\.webp)$/;
 
@@ -61,12 +47,6 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, message: string):
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   throw new DomainError("VALIDATION", message, { details: { ...z.flattenError(result.error) } });
-}
-
-function etagMatches(req: Request, etag: string): boolean {
-  const header = req.headers["if-none-match"];
-  if (!header) return false;
-  return header === "*" || header.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag);
 }
 
 function imageHeaders(res: Response, image: { mime: string; etag: string; visibility: string }) {
@@ -105,42 +85,12 @@ export interface GenerateRoutesOptions {
 export function generateRoutes({ services }: GenerateRoutesOptions): Router {
   const router = Router();
   const deps = services.generate;
-  const hot = new LRUCache<string, CardImage>({
-    maxSize: HOT_IMAGE_BYTES,
-    sizeCalculation: (image) => Math.max(1, image.bytes.byteLength),
-    ttl: HOT_IMAGE_TTL_MS,
-  });
 
-  const principalOf = (req: Request): Promise<Principal | null> =>
-    services.authenticate(headersOf(req.headers));
-
-  /** Counts the request against `policy` for the caller (or the address); 429 past it. */
-  function limit(req: Request, res: Response, policy: string, principal: Principal | null) {
-    const key = principal ? `user:${principal.user.id}` : `ip:${req.ip ?? "unknown"}`;
-    return enforceRateLimit(
-      { services, appendResponseHeader: (name, value) => res.setHeader(name, value) },
-      policy,
-      key,
-    );
-  }
-
-  /**
-   * The caller of a state-changing route: signed in, and, when by session cookie, calling from a
-   * trusted origin (the same cross-site request check as tRPC mutations).
-   */
+  const caller = restCaller(services);
+  /** A card-making caller: signed in, from a trusted origin, within the generate limit. */
   async function signedIn(req: Request, res: Response): Promise<Principal> {
-    const ctx = createContext(services, {
-      requestId: requestIdOf(req),
-      ip: req.ip ?? "unknown",
-      headers: headersOf(req.headers),
-      appendResponseHeader: (name, value) => res.appendHeader(name, value),
-    });
-    const principal = await ctx.principal();
-    if (!principal) {
-      throw new DomainError("UNAUTHORIZED", "Sign in or provide an API key");
-    }
-    await assertTrustedOrigin(ctx);
-    await limit(req, res, "generate", principal);
+    const principal = await caller.signedIn(req, res, { changes: true });
+    await caller.limit(req, res, "generate", principal);
     return principal;
   }
 
@@ -153,9 +103,9 @@ export function generateRoutes({ services }: GenerateRoutesOptions): Router {
     return controller.signal;
   }
 
-  async function sendCard(req: Request, res: Response, card: CreatedCard, viewerUserId: string) {
+  async function sendCard(res: Response, card: CreatedCard) {
     const ext = CARD_FILE_EXT[card.format];
-    const image = await readCardImage(deps, { key: card.key, ext, viewerUserId });
+    const image = await createdCardImage(deps, card);
     imageHeaders(res, image);
     res.setHeader("Content-Location", `${services.config.publicUrl}/api/images/${card.key}.${ext}`);
     res.setHeader("X-Card-Id", card.id);
@@ -175,20 +125,19 @@ export function generateRoutes({ services }: GenerateRoutesOptions): Router {
 
   router.post("/generate", async (req, res) => {
     const principal = await signedIn(req, res);
-    const input = parse(CreateCardInput, req.body, "The card request is not valid");
     // The content address is known before anything is drawn: a client holding it gets a 304.
-    const planned = planCard(input);
-    if (etagMatches(req, planned.etag)) {
-      res.setHeader("ETag", planned.etag);
+    const plan = await planUserCard(deps, principal.user.id, req.body);
+    if (etagMatches(req, plan.etag)) {
+      res.setHeader("ETag", plan.etag);
       res.status(304).end();
       return;
     }
     const card = await createCard(deps, {
       userId: principal.user.id,
-      input,
+      plan,
       signal: abandonOnClose(req, res),
     });
-    await sendCard(req, res, card, principal.user.id);
+    await sendCard(res, card);
   });
 
   router.post("/export", async (req, res) => {
@@ -219,18 +168,18 @@ export function generateRoutes({ services }: GenerateRoutesOptions): Router {
     const ext = CARD_FILE_EXT[card.format];
     const name = `${safeFilename(input.filename ?? input.card.templateId)}.${ext}`;
     res.attachment(name);
-    await sendCard(req, res, card, principal.user.id);
+    await sendCard(res, card);
   });
 
   router.get("/images/:name", async (req, res) => {
     const name = req.params.name;
-    let image = hot.get(name);
+    let image = deps.recent?.publicImage(name);
     if (image) {
-      await limit(req, res, "images", null);
+      await caller.limit(req, res, "images", null);
     } else {
       // Counted before the lookup, so unknown or private keys cannot be probed without limit.
-      const principal = await principalOf(req);
-      await limit(req, res, "images", principal);
+      const principal = await caller.principal(req);
+      await caller.limit(req, res, "images", principal);
       const match = IMAGE_NAME.exec(name);
       if (!match?.[1] || !match[2]) throw new DomainError("NOT_FOUND", "Card image not found");
       image = await readCardImage(deps, {
@@ -238,7 +187,7 @@ export function generateRoutes({ services }: GenerateRoutesOptions): Router {
         ext: match[2],
         viewerUserId: principal?.user.id,
       });
-      if (image.visibility === "public") hot.set(name, image);
+      deps.recent?.rememberPublicImage(name, image);
     }
     imageHeaders(res, image);
     if (etagMatches(req, image.etag)) {

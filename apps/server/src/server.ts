@@ -4,12 +4,13 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 
 import type { DbHandle } from "@genflow/db";
-import type { Express } from "express";
+import { Router, type Express } from "express";
 import type { DestinationStream, Logger } from "pino";
 import { Registry } from "prom-client";
 
 import { createApp } from "./app";
 import { generateRoutes } from "./generate-routes";
+import { uploadRoutes } from "./upload-routes";
 import { resolveAuthSecret } from "./auth-secret";
 import { buildDeps, type ServerDeps } from "./deps";
 import type { Env } from "./env";
@@ -92,7 +93,10 @@ export async function createServer(
     log,
     metrics,
     healthChecks: deps.healthChecks,
-    api: generateRoutes({ services: deps.services }),
+    api: Router().use(
+      generateRoutes({ services: deps.services }),
+      uploadRoutes({ services: deps.services }),
+    ),
     webDir,
     draining: () => draining,
   });

@@ -458,6 +458,42 @@ describe("GET /api/images/<key>.<ext>", () => {
     expect(revalidated.status).toBe(304);
   });
 
+  it("stops serving a public card at once when it is made private or deleted", async () => {
+    const card = quoteCard({ visibility: "public" });
+    const made = await post(s.url, "/api/generate", card, { cookie: owner.cookie });
+    expect(made.status).toBe(201);
+    await made.arrayBuffer();
+    const url = local(made.headers.get("content-location") ?? "");
+    // Served twice to anyone: the second time from the server's memory.
+    for (let i = 0; i < 2; i += 1) {
+      const served = await fetch(url);
+      expect(served.status).toBe(200);
+      await served.arrayBuffer();
+    }
+
+    const hidden = await post(s.url, "/api/generate", { ...card, visibility: "private" }, {
+      cookie: owner.cookie,
+    });
+    expect(hidden.status).toBe(201);
+    await hidden.arrayBuffer();
+    const afterHiding = await fetch(url);
+    expect(afterHiding.status).toBe(404);
+    await afterHiding.arrayBuffer();
+
+    const shown = await post(s.url, "/api/generate", card, { cookie: owner.cookie });
+    await shown.arrayBuffer();
+    const again = await fetch(url);
+    expect(again.status).toBe(200);
+    await again.arrayBuffer();
+
+    const id = shown.headers.get("x-card-id") ?? "";
+    const deleted = await mutate(s.url, "generate.delete", { id }, { cookie: owner.cookie });
+    expect(deleted.status).toBe(200);
+    const afterDelete = await fetch(url);
+    expect(afterDelete.status).toBe(404);
+    await afterDelete.arrayBuffer();
+  });
+
   it("answers names that are not <key>.<ext> with the 404 envelope", async () => {
     const key = publicCard.key;
     const names = [

@@ -223,24 +223,66 @@ describe("the card studio in a real browser", () => {
     await screenshot(page, "studio-02-editor-dark-card-light-en");
   });
 
-  it("takes a picture from disk, and refuses files over the size limit", async () => {
+  it("uploads a picture from disk into the card, and refuses what it cannot take", async () => {
     const { key } = await previewState(page);
     const cover = page.getByLabel(/^Cover image/);
     await cover.setInputFiles({
       name: "big.png",
       mimeType: "image/png",
-      buffer: Buffer.alloc(6 * 1024 * 1024),
+      buffer: Buffer.alloc(11 * 1024 * 1024),
     });
-    await page.getByText("“big.png” is 6 MB; images can be at most 5 MB.").waitFor();
+    await page.getByText("“big.png” is 11 MB; images can be at most 10 MB.").waitFor();
+    // Named and typed as a PNG, but not one: the server reads the bytes and says so.
+    await cover.setInputFiles({
+      name: "notes.png",
+      mimeType: "image/png",
+      buffer: Buffer.from("Just some text, not a picture."),
+    });
+    await page
+      .getByText("Couldn't upload “notes.png”: Only PNG, JPEG and WebP images can be uploaded")
+      .waitFor();
+    await screenshot(page, "studio-02a-upload-refused-light-en");
 
+    // The upload is held on its way, to see the field while it is in flight.
+    let release = () => undefined as void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const isUpload = (url: URL) => url.pathname === "/api/uploads";
+    await page.route(isUpload, async (route) => {
+      await held;
+      await route.continue();
+    });
+    const uploaded = page.waitForResponse(
+      (response) => isUpload(new URL(response.url())) && response.request().method() === "POST",
+    );
     await cover.setInputFiles({
       name: "cover.png",
       mimeType: "image/png",
       buffer: await drawPng(page),
     });
+    await page.getByTestId("image-field-cover").getByRole("progressbar").waitFor();
+    await page
+      .getByTestId("image-field-cover")
+      .getByText(/Uploading “cover\.png”… \d+%/)
+      .waitFor();
+    await screenshot(page, "studio-02b-uploading-cover-light-en");
+    release();
+    const response = await uploaded;
+    await page.unroute(isUpload);
+    expect(response.status()).toBe(201);
+    const { id } = (await response.json()) as { id: string };
     await page.getByTestId("image-field-cover").getByText("cover.png").waitFor();
+    // The thumbnail is the upload itself, served back to its owner.
+    expect(await page.getByTestId("image-thumbnail-cover").getAttribute("src")).toBe(
+      `/api/uploads/${id}`,
+    );
+    await page.waitForFunction(
+      () =>
+        document.querySelector<HTMLImageElement>('[data-testid="image-thumbnail-cover"]')
+          ?.naturalWidth === 64,
+    );
     const after = await waitForNewPreview(page, key);
     expect(after.svg).toContain("data:image/");
+    await screenshot(page, "studio-02c-uploaded-cover-light-en");
   });
 
   it("creates a card and serves its image at the copied URL", async () => {
@@ -371,9 +413,19 @@ describe("the card studio in a real browser", () => {
     );
     expect(await page.getByRole("radio", { name: "Dark" }).isChecked()).toBe(true);
     expect(await page.getByRole("radio", { name: "2×" }).isChecked()).toBe(true);
-    // The card's picture is not stored with it: the editor asks for it again.
-    await page.getByTestId("missing-images").getByText("Cover image").waitFor();
-    await previewSettled(page);
+    // The cover was uploaded, so it comes back with the card: nothing to pick again.
+    const thumbnail = page.getByTestId("image-thumbnail-cover");
+    expect(await thumbnail.getAttribute("src")).toMatch(/^\/api\/uploads\/[0-9a-f-]{36}$/);
+    expect(await page.getByTestId("missing-images").count()).toBe(0);
+    await page.waitForFunction(
+      () =>
+        document.querySelector<HTMLImageElement>('[data-testid="image-thumbnail-cover"]')
+          ?.naturalWidth === 64,
+    );
+    await previewSettled(page, "article-cover");
+    const reopened = await previewState(page);
+    expect(reopened.svg).toContain("Tamil letter");
+    expect(reopened.svg).toContain("data:image/");
     await screenshot(page, "studio-07-reopened-light-en");
 
     await page.getByTestId("studio-tab-history").click();

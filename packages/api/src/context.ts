@@ -1,6 +1,7 @@
 import type { CoreDeps } from "@genflow/core";
 import type { Auth, RequestHeaders } from "@genflow/core/auth";
 import type { GenerateDeps } from "@genflow/core/generate";
+import type { UploadDeps } from "@genflow/core/uploads";
 
 /** Who is calling. Ownership always comes from here, never from input. */
 export interface AuthUser {
@@ -46,6 +47,8 @@ export interface ApiServices extends CoreDeps {
   authenticate(headers: RequestHeaders): Promise<Principal | null>;
   /** The card pipeline: blob storage, the render pool and its metrics, over the core deps. */
   generate: GenerateDeps;
+  /** Uploaded images: the blob storage their bytes live in and the upload limits. */
+  uploads: UploadDeps;
 }
 
 /** Plain request data; the same router runs under HTTP, tests and the panel. */

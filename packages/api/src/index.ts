@@ -5,6 +5,7 @@ import type { AppRouter } from "./root";
 export { appRouter, type AppRouter } from "./root";
 export { createCallerFactory, enforceRateLimit } from "./trpc";
 export { assertTrustedOrigin } from "./csrf";
+export { uploadUrl, withUploadUrl } from "./router/uploads";
 export {
   createContext,
   type ApiConfig,

@@ -14,6 +14,7 @@ import {
   type GenerateDeps,
 } from "@genflow/core/generate";
 import { ERROR_CODES } from "@genflow/core/errors";
+import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from "@genflow/core/uploads";
 import type { Cache, Logger, PubSub, RateLimiter, RateLimitPolicy } from "@genflow/core/ports";
 import { systemClock } from "@genflow/core/ports";
 import type { Database } from "@genflow/db";
@@ -70,6 +71,8 @@ export interface HarnessOptions {
   policies?: Record<string, RateLimitPolicy>;
   /** Overrides for the auth configuration (secret, baseURL, trustedOrigins…). */
   auth?: Partial<AuthConfig>;
+  /** Upload limits, merged over the defaults. */
+  uploadLimits?: Partial<UploadLimits>;
 }
 
 interface HttpResult<T> {
@@ -229,7 +232,13 @@ export async function createTestHarness(options: HarnessOptions = {}) {
       log,
       clock: systemClock,
     };
-    const generate: GenerateDeps = { ...core, blobs: new DiskBlobStorage(blobDir), renderer };
+    const blobs = new DiskBlobStorage(blobDir);
+    const generate: GenerateDeps = { ...core, blobs, renderer };
+    const uploads = {
+      ...core,
+      blobs,
+      limits: { ...DEFAULT_UPLOAD_LIMITS, ...options.uploadLimits },
+    };
     const services: ApiServices = {
       ...core,
       config: {
@@ -242,6 +251,7 @@ export async function createTestHarness(options: HarnessOptions = {}) {
       auth,
       authenticate: auth.authenticate,
       generate,
+      uploads,
     };
     const host = new URL(authConfig.baseURL).host;
 
@@ -344,6 +354,7 @@ export async function createTestHarness(options: HarnessOptions = {}) {
     ...main,
     db,
     testDb,
+    blobDir,
     logs,
     metrics,
     signUp,

@@ -51,10 +51,12 @@ describe("reading image fields", () => {
     }
   });
 
-  it("refuses upload references while uploads are not available", () => {
-    const error = refusal(() => readImageField("avatar", "upload:abc123"));
+  it("names both accepted forms when a value is neither", () => {
+    const error = refusal(() => readImageField("avatar", "me.png"));
     expect(error.code).toBe("VALIDATION");
-    expect(error.message).toMatch(/uploaded images cannot be used/);
+    expect(error.message).toBe(
+      `"avatar" must be an uploaded image (upload:<id>) or a data URL of a PNG, JPEG or WebP image (data:image/png;base64,…)`,
+    );
   });
 
   it("refuses other data, SVG and malformed base64", () => {

@@ -98,7 +98,7 @@ describe("rasterise", () => {
     expect((await sharp(palette.bytes).metadata()).isPalette).toBe(true);
   });
 
-  it("encodes an opaque card without alpha, pixel for pixel what resvg draws", async () => {
+  it("encodes an opaque card losslessly, pixel for pixel what resvg draws", async () => {
     const [template] = listTemplates();
     if (!template) throw new Error("no templates");
     const card = composeCard({
@@ -116,20 +116,32 @@ describe("rasterise", () => {
       scale: 1,
       quality: 100,
     });
+    expect(raster.rasteriser).toBe("resvg");
     const { data, info } = await sharp(raster.bytes).raw().toBuffer({ resolveWithObject: true });
-    expect(info.channels).toBe(3);
     const reference = new Resvg(card.svg, { font: { loadSystemFonts: false } }).render().pixels;
+    expect(reference.length).toBe(600 * 315 * 4);
+    const channels = info.channels;
     let differing = 0;
-    for (let i = 0, j = 0; i < data.length; i += 3, j += 4) {
+    for (let i = 0, j = 0; j < reference.length; i += channels, j += 4) {
       if (
         data[i] !== reference[j] ||
         data[i + 1] !== reference[j + 1] ||
-        data[i + 2] !== reference[j + 2]
+        data[i + 2] !== reference[j + 2] ||
+        (channels === 4 && data[i + 3] !== 255)
       ) {
         differing += 1;
       }
     }
     expect(differing).toBe(0);
+  });
+
+  it("drops the alpha channel of an opaque card where the encoder would otherwise keep it", async () => {
+    const svg = sampleCardSvg({ width: 600, height: 315 });
+    const options = { width: 600, height: 315, scale: 1 } as const;
+    const webp = await rasterise(svg, { ...options, format: "webp", quality: 80 });
+    const palette = await rasterise(svg, { ...options, format: "png", quality: 80 });
+    expect((await sharp(webp.bytes).metadata()).hasAlpha).toBe(false);
+    expect((await sharp(palette.bytes).metadata()).hasAlpha).toBe(false);
   });
 
   it("keeps the alpha channel of a drawing that is not opaque", async () => {

@@ -218,7 +218,7 @@ export const en = {
       sampleEn: "English sample",
       sampleZh: "Chinese sample",
       missingImages:
-        "Images aren't stored with cards, so {{fields}} couldn't be restored. Pick it again to include it.",
+        "This card's {{fields}} was sent inline rather than uploaded, so it couldn't be restored. Pick it again to include it.",
       dismiss: "Dismiss",
       optional: "Optional",
       count: "{{count}}/{{max}}",
@@ -266,8 +266,11 @@ export const en = {
       hint: "PNG, JPEG or WebP, up to {{size}}. Drop a file here or choose one.",
       tooLarge: "“{{name}}” is {{size}}; images can be at most {{max}}.",
       wrongType: "“{{name}}” isn't a PNG, JPEG or WebP image.",
-      readFailed: "Couldn't read “{{name}}”.",
-      fromCard: "Image",
+      uploading: "Uploading “{{name}}”… {{percent}}%",
+      progressLabel: "Upload of “{{name}}”",
+      uploadFailed: "Couldn't upload “{{name}}”: {{reason}}",
+      unavailable: "This image is no longer in your uploads. Choose it again.",
+      fromCard: "Uploaded image",
     },
     design: {
       title: "Design",

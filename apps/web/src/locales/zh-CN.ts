@@ -209,7 +209,8 @@ export const zhCN: LocaleMessages = {
       samples: "填入示例",
       sampleEn: "英文示例",
       sampleZh: "中文示例",
-      missingImages: "卡片不会保存图片，因此无法恢复{{fields}}。请重新选择图片。",
+      missingImages:
+        "该卡片的{{fields}}是以内联方式发送的，未被上传保存，因此无法恢复。请重新选择图片。",
       dismiss: "知道了",
       optional: "可选",
       count: "{{count}}/{{max}}",
@@ -257,8 +258,11 @@ export const zhCN: LocaleMessages = {
       hint: "PNG、JPEG 或 WebP，最大 {{size}}。可拖放文件到此处或点击选择。",
       tooLarge: "“{{name}}”大小为 {{size}}，图片最大为 {{max}}。",
       wrongType: "“{{name}}”不是 PNG、JPEG 或 WebP 图片。",
-      readFailed: "无法读取“{{name}}”。",
-      fromCard: "图片",
+      uploading: "正在上传“{{name}}”… {{percent}}%",
+      progressLabel: "“{{name}}”的上传进度",
+      uploadFailed: "无法上传“{{name}}”：{{reason}}",
+      unavailable: "这张图片已不在你的上传中，请重新选择。",
+      fromCard: "已上传的图片",
     },
     design: {
       title: "设计",

@@ -14,6 +14,7 @@ import {
 
 import type { Context } from "../context";
 import { createTRPCRouter, enforceRateLimit, protectedProcedure, publicProcedure } from "../trpc";
+import { uploadsRouter } from "./uploads";
 
 /** Where a card's image (or any `<key>.<ext>` name) is served, as an absolute URL. */
 export function cardImageUrl(ctx: Pick<Context, "services">, name: string): string {
@@ -54,11 +55,13 @@ export const generateRouter = createTRPCRouter({
    * The card as SVG for a live preview while editing: validated and rendered like a card, but
    * neither stored nor added to the history.
    */
-  preview: protectedProcedure
-    .input(CreateCardInput)
-    .mutation(async ({ ctx, input, signal }) =>
-      previewCard(ctx.services.generate, { input, ...(signal ? { signal } : {}) }),
-    ),
+  preview: protectedProcedure.input(CreateCardInput).mutation(async ({ ctx, input, signal }) =>
+    previewCard(ctx.services.generate, {
+      userId: ctx.user.id,
+      input,
+      ...(signal ? { signal } : {}),
+    }),
+  ),
 
   /** The caller's cards, newest first, with image and thumbnail URLs. */
   history: protectedProcedure.input(CardHistoryInput).query(async ({ ctx, input }) => {
@@ -71,4 +74,7 @@ export const generateRouter = createTRPCRouter({
     await deleteCard(ctx.services.generate, { userId: ctx.user.id, id: input.id });
     return { id: input.id };
   }),
+
+  /** The caller's uploaded images, to use in image fields as `upload:<id>`. */
+  uploads: uploadsRouter,
 });

@@ -5,6 +5,7 @@ import { drizzleAdapter } from "better-auth/adapters/drizzle";
 
 import type { Logger } from "../ports";
 import { promoteFirstUser } from "./first-admin";
+import { quietContext } from "./quiet-context";
 import { hashPassword, verifyPassword } from "./password";
 
 /** Header the auth flows use to hand the caller's address (as resolved by the host) to the library. */
@@ -25,7 +26,7 @@ export interface AuthConfig {
 
 export function buildBetterAuth(db: Database, log: Logger, config: AuthConfig) {
   const secure = new URL(config.baseURL).protocol === "https:";
-  return betterAuth({
+  const library = betterAuth({
     appName: "GenFlow",
     secret: config.secret,
     baseURL: config.baseURL,
@@ -100,6 +101,7 @@ export function buildBetterAuth(db: Database, log: Logger, config: AuthConfig) {
       }),
     ],
   });
+  return { ...library, api: quietContext(library.api) };
 }
 
 export type BetterAuthInstance = ReturnType<typeof buildBetterAuth>;

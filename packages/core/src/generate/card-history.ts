@@ -1,9 +1,8 @@
 import { schema } from "@genflow/db";
 import { and, desc, eq, lt, or } from "drizzle-orm";
-import { z } from "zod";
 
 import type { CoreDeps } from "../context";
-import { DomainError } from "../errors";
+import { decodeCursor, encodeCursor } from "../pagination";
 import type { CardSize, CardTheme, CardWarning } from "./card";
 import {
   CARD_FILE_EXT,
@@ -15,30 +14,6 @@ import {
 
 export interface CardHistoryParams extends CardHistoryInput {
   userId: string;
-}
-
-/** Where a page ended: the last card's creation time and id (the order's tie-breaker). */
-const Cursor = z.tuple([z.iso.datetime(), z.uuid()]);
-
-function encodeCursor(card: { createdAt: Date; id: string }): string {
-  return Buffer.from(JSON.stringify([card.createdAt.toISOString(), card.id])).toString("base64url");
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    parsed = undefined;
-  }
-  const result = Cursor.safeParse(parsed);
-  if (!result.success) {
-    throw new DomainError("VALIDATION", "The cursor is not valid; start again without one", {
-      details: { fieldErrors: { cursor: ["Not a cursor from a previous page"] } },
-    });
-  }
-  const [createdAt, id] = result.data;
-  return { createdAt: new Date(createdAt), id };
 }
 
 /**

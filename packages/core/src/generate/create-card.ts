@@ -6,6 +6,7 @@ import { and, eq } from "drizzle-orm";
 import type { z } from "zod";
 
 import { notFound } from "../errors";
+import { looksLikeUploadRef } from "../uploads/schemas";
 import { resolveSize, type CardWarning, type ImageFormat } from "./card";
 import {
   cardBlobKey,
@@ -18,8 +19,15 @@ import {
   type CardKeyParts,
 } from "./cache-key";
 import { FONT_SET_ID, getTemplate, type CardTemplate } from "./engine";
+import {
+  cardUpload,
+  loadCardImages,
+  resolveCardUploads,
+  type CardImageSource,
+  type CardUploads,
+} from "./card-uploads";
 import { imageDigest, readImageField } from "./images";
-import type { GenerateDeps, RenderJob, SourceImage } from "./ports";
+import type { GenerateDeps, RenderJob } from "./ports";
 import {
   CARD_FILE_EXT,
   CARD_MIME,
@@ -46,12 +54,15 @@ export interface CardIndexEntry {
   warnings: CardWarning[];
 }
 
-export interface CreateCardParams {
+export type CreateCardParams = {
   userId: string;
-  input: CreateCardInput;
   /** Abandons the render when the caller goes away. */
   signal?: AbortSignal;
-}
+} & (
+  | { input: CreateCardInput }
+  /** The request already planned for this user by `planUserCard` (hosts answering 304 first). */
+  | { plan: CardPlan }
+);
 
 type CardRow = typeof schema.cards.$inferSelect;
 
@@ -59,9 +70,18 @@ type CardRow = typeof schema.cards.$inferSelect;
 export interface CardPlan {
   template: CardTemplate;
   input: CreateCardInputData;
-  /** Field values as recorded: images as `sha256:<hex>` of their bytes. */
+  /**
+   * Field values as recorded in the card's history: uploaded images as `upload:<id>` (so the card
+   * can be reopened with its pictures), data-URL images as `sha256:<hex>` of their bytes.
+   */
   storedFields: Record<string, unknown>;
-  images: Record<string, SourceImage>;
+  /**
+   * Field values as they shape the card (its key, the renderer): every image as `sha256:<hex>` of
+   * its bytes, however it was given.
+   */
+  contentFields: Record<string, unknown>;
+  /** Each image field's picture; `loadCardImages` turns them into what the renderer takes. */
+  imageSources: Record<string, CardImageSource>;
   width: number;
   height: number;
   format: ImageFormat;
@@ -74,24 +94,35 @@ export interface CardPlan {
 
 /**
  * Validates a card request (its fields with the template's own schema) and computes its content
- * address and ETag without rendering: hosts answer `If-None-Match` from this alone.
+ * address and ETag without rendering: hosts answer `If-None-Match` from this alone. Image fields
+ * naming uploads (`upload:<id>`) must be among `uploads`, the caller's own uploads that
+ * `resolveCardUploads` found for this request; any other is refused on its field.
  */
-export function planCard(rawInput: CreateCardInput): CardPlan {
+export function planCard(rawInput: CreateCardInput, uploads: CardUploads = new Map()): CardPlan {
   const input = parseInput(CreateCardInput, rawInput, "The card request is not valid");
   const template = getTemplate(input.templateId);
   if (!template) throw notFound("Template", { templateId: input.templateId });
   const fields = template.parseFields(input.fields);
 
-  const images: Record<string, SourceImage> = {};
+  const imageSources: Record<string, CardImageSource> = {};
   const digests: Record<string, string> = {};
   const storedFields: Record<string, unknown> = { ...fields };
+  const contentFields: Record<string, unknown> = { ...fields };
   for (const field of template.imageFields) {
     const value = fields[field];
     if (typeof value !== "string") continue;
-    const image = readImageField(field, value);
-    images[field] = image;
-    digests[field] = imageDigest(image);
-    storedFields[field] = `sha256:${digests[field]}`;
+    if (looksLikeUploadRef(value)) {
+      const upload = cardUpload(field, value, uploads);
+      imageSources[field] = { kind: "upload", upload };
+      digests[field] = upload.sha256;
+      storedFields[field] = upload.ref;
+    } else {
+      const image = readImageField(field, value);
+      imageSources[field] = { kind: "inline", image };
+      digests[field] = imageDigest(image);
+      storedFields[field] = `sha256:${digests[field]}`;
+    }
+    contentFields[field] = `sha256:${digests[field]}`;
   }
 
   const { width, height } = resolveSize(input.size);
@@ -103,7 +134,7 @@ export function planCard(rawInput: CreateCardInput): CardPlan {
   const parts: CardKeyParts = {
     templateId: template.id,
     templateVersion: template.version,
-    fields: storedFields,
+    fields: contentFields,
     width,
     height,
     theme: input.theme,
@@ -119,7 +150,8 @@ export function planCard(rawInput: CreateCardInput): CardPlan {
     template,
     input,
     storedFields,
-    images,
+    contentFields,
+    imageSources,
     width,
     height,
     format,
@@ -129,6 +161,24 @@ export function planCard(rawInput: CreateCardInput): CardPlan {
     ext,
     etag: cardEtag(key, ext),
   };
+}
+
+/** `planCard` for a user's request: with the uploads its image fields name, among the user's own. */
+export async function planUserCard(
+  deps: Pick<GenerateDeps, "db">,
+  userId: string,
+  input: unknown,
+): Promise<CardPlan> {
+  return planCard(input as CreateCardInput, await resolveCardUploads(deps, userId, input));
+}
+
+/**
+ * What tells two requests with the same content address apart in history: how they name their
+ * pictures (an upload, or the digest of a data URL's bytes).
+ */
+function imageRefs(template: CardTemplate, fields: unknown): string {
+  const values = (fields ?? {}) as Record<string, unknown>;
+  return JSON.stringify(template.imageFields.map((field) => values[field] ?? null));
 }
 
 /**
@@ -145,23 +195,29 @@ export async function createCard(
   deps: GenerateDeps,
   params: CreateCardParams,
 ): Promise<CreatedCard> {
-  const plan = planCard(params.input);
-  const { template, storedFields, images, input, width, height, format, scale, quality, key, ext } =
-    plan;
+  const plan =
+    "plan" in params ? params.plan : await planUserCard(deps, params.userId, params.input);
+  const { template, storedFields, input, width, height, format, scale, quality, key, ext } = plan;
+  const refs = imageRefs(template, storedFields);
   const blobKey = cardBlobKey(key, ext);
 
+  /** Set when this request changed the visibility of the user's existing card. */
+  let visibilityChanged = false;
   const record = async (tx: DbOrTx, entry: CardIndexEntry) => {
-    // The same card again is the same history entry (made visible as asked), not a new one.
+    // The same card again is the same history entry (made visible as asked, with its pictures
+    // named as this request names them, so it reopens with them), not a new one.
     const [own] = await tx
       .select()
       .from(schema.cards)
       .where(and(eq(schema.cards.userId, params.userId), eq(schema.cards.key, key)))
       .limit(1);
     if (own) {
-      if (own.visibility === input.visibility) return own;
+      const sameRefs = imageRefs(template, own.fields) === refs;
+      if (own.visibility === input.visibility && sameRefs) return own;
+      visibilityChanged = own.visibility !== input.visibility;
       const [updated] = await tx
         .update(schema.cards)
-        .set({ visibility: input.visibility })
+        .set({ visibility: input.visibility, ...(sameRefs ? {} : { fields: storedFields }) })
         .where(eq(schema.cards.id, own.id))
         .returning();
       return updated ?? own;
@@ -201,6 +257,13 @@ export async function createCard(
     createdAt: row.createdAt,
   });
 
+  // The same request again, answered lately by this process: nothing to read or write.
+  const recent = deps.recent?.card(params.userId, key, refs);
+  if (recent && recent.visibility === input.visibility) {
+    deps.metrics?.cacheLookup("hit");
+    return { ...recent, cached: true };
+  }
+
   const indexed = await deps.cache.get<CardIndexEntry>(cardIndexKey(key));
   if (indexed) {
     const row = await deps.db.transaction(async (tx) => {
@@ -211,15 +274,21 @@ export async function createCard(
     });
     if (row) {
       deps.metrics?.cacheLookup("hit");
-      return answer(row, indexed, true);
+      return remember(answer(row, indexed, true));
     }
   }
   deps.metrics?.cacheLookup("miss");
 
   const job: RenderJob = {
     // Image values travel as bytes in `images`; the fields carry only their digests.
-    card: { templateId: template.id, fields: storedFields, width, height, theme: input.theme },
-    images,
+    card: {
+      templateId: template.id,
+      fields: plan.contentFields,
+      width,
+      height,
+      theme: input.theme,
+    },
+    images: await loadCardImages(deps, plan),
     format,
     scale,
     quality,
@@ -260,7 +329,16 @@ export async function createCard(
     }
   });
   await deps.cache.set(cardIndexKey(key), entry, CARD_INDEX_TTL_MS);
-  return answer(row, entry, false);
+  deps.recent?.rememberBytes(`${key}.${ext}`, rendered.bytes);
+  return remember(answer(row, entry, false));
+
+  /** Keeps the answer for the next identical request; a visibility change is news to everyone. */
+  async function remember(card: CreatedCard) {
+    if (!deps.recent) return card;
+    if (visibilityChanged) await deps.recent.forget(key);
+    deps.recent.rememberCard(params.userId, card, refs);
+    return card;
+  }
 }
 
 async function insertCard(tx: DbOrTx, values: typeof schema.cards.$inferInsert): Promise<CardRow> {

@@ -16,7 +16,7 @@ export interface DeleteCardParams {
  * rendered bytes go too unless another card, of anyone, still uses the same key.
  */
 export async function deleteCard(
-  deps: Pick<GenerateDeps, "db" | "blobs" | "cache">,
+  deps: Pick<GenerateDeps, "db" | "blobs" | "cache" | "recent">,
   params: DeleteCardParams,
 ): Promise<void> {
   const { id } = parseInput(DeleteCardInput, { id: params.id }, "The card id is not valid");
@@ -26,17 +26,19 @@ export async function deleteCard(
       .select({ key: t.key, format: t.format })
       .from(t)
       .where(and(eq(t.id, id), eq(t.userId, params.userId)));
-    if (!card) return false;
+    if (!card) return undefined;
     await lockCardKey(tx, card.key);
     const removed = await tx
       .delete(t)
       .where(and(eq(t.id, id), eq(t.userId, params.userId)))
       .returning({ id: t.id });
     // Deleted meanwhile by a concurrent request.
-    if (removed.length === 0) return false;
+    if (removed.length === 0) return undefined;
     const [other] = await tx.select({ id: t.id }).from(t).where(eq(t.key, card.key)).limit(1);
     if (!other) await removeCardBlobs(deps, card.key, CARD_FILE_EXT[card.format]);
-    return true;
+    return card.key;
   });
   if (!deleted) throw notFound("Card");
+  // Every process forgets it: its owner no longer has it, and the image may be gone.
+  await deps.recent?.forget(deleted);
 }

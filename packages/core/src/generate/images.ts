@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import sharp, { type Metadata } from "sharp";
 
 import { DomainError } from "../errors";
+import { sniffImage } from "../uploads/sniff";
 import type { EmbeddedImage } from "./card";
 import type { SourceImage } from "./ports";
 import { CARD_MAX_IMAGE_BYTES, CARD_MAX_IMAGE_PIXELS } from "./schemas";
@@ -10,27 +11,18 @@ import { CARD_MAX_IMAGE_BYTES, CARD_MAX_IMAGE_PIXELS } from "./schemas";
 /**
  * Image fields: what a caller may send and how it becomes a picture safe to inline into a card.
  *
- * Accepted are data URLs of PNG, JPEG and WebP files. Images are never fetched from a URL (the
- * server must not be made to reach addresses of the caller's choosing). Checking the declared type
- * and encoded size is cheap and happens on the request; decoding happens in the render worker,
- * which refuses images with too many pixels before decoding them, downsizes to what the card can
- * show and re-encodes (PNG when there is transparency, JPEG otherwise).
+ * Accepted are the caller's own uploads (`upload:<id>`, see card-uploads.ts) and data URLs of PNG,
+ * JPEG and WebP files. Images are never fetched from a URL (the server must not be made to reach
+ * addresses of the caller's choosing). Checking the type and encoded size is cheap and happens on
+ * the request; decoding happens in the render worker, which refuses images with too many pixels
+ * before decoding them, downsizes to what the card can show and re-encodes (PNG when there is
+ * transparency, JPEG otherwise).
  */
 
 const DATA_URL = /^data:(image\/(?:png|jpeg|jpg|webp));base64,/i;
 
-/** Magic numbers of the accepted formats. */
-function sniff(bytes: Uint8Array): SourceImage["mime"] | undefined {
-  const at = (i: number) => bytes[i];
-  if (at(0) === 0x89 && at(1) === 0x50 && at(2) === 0x4e && at(3) === 0x47) return "image/png";
-  if (at(0) === 0xff && at(1) === 0xd8 && at(2) === 0xff) return "image/jpeg";
-  const ascii = (from: number, to: number) =>
-    Buffer.from(bytes.subarray(from, to)).toString("latin1");
-  if (ascii(0, 4) === "RIFF" && ascii(8, 12) === "WEBP") return "image/webp";
-  return undefined;
-}
-
-function invalid(
+/** VALIDATION naming an image field, with `fieldErrors` like every other validation error. */
+export function invalidImage(
   field: string,
   message: string,
   details: Record<string, unknown> = {},
@@ -51,28 +43,23 @@ function decodedLength(base64: string): number | undefined {
 }
 
 /**
- * Checks an image field's value and decodes it, without looking at its pixels. Throws VALIDATION
- * for anything but a PNG, JPEG or WebP data URL (with a message saying why: URLs are not fetched,
- * uploads are not available yet) and PAYLOAD_TOO_LARGE above `CARD_MAX_IMAGE_BYTES`.
+ * Checks an image field's data URL and decodes it, without looking at its pixels. Throws
+ * VALIDATION for anything but a PNG, JPEG or WebP data URL (with a message saying why when it is
+ * a URL: URLs are not fetched) and PAYLOAD_TOO_LARGE above `CARD_MAX_IMAGE_BYTES`. Upload
+ * references are resolved apart (see card-uploads.ts).
  */
 export function readImageField(field: string, value: string): SourceImage {
-  if (/^upload:/i.test(value)) {
-    throw invalid(
-      field,
-      `"${field}": uploaded images cannot be used in cards yet; send the image as a data URL`,
-    );
-  }
   if (/^https?:/i.test(value)) {
-    throw invalid(
+    throw invalidImage(
       field,
-      `"${field}": images are not downloaded from URLs; send the image itself as a data URL (data:image/png;base64,…)`,
+      `"${field}": images are not downloaded from URLs; upload the image and use its reference (upload:<id>), or send it as a data URL (data:image/png;base64,…)`,
     );
   }
   const header = DATA_URL.exec(value.slice(0, 40));
   if (!header) {
-    throw invalid(
+    throw invalidImage(
       field,
-      `"${field}" must be a data URL of a PNG, JPEG or WebP image (data:image/png;base64,…)`,
+      `"${field}" must be an uploaded image (upload:<id>) or a data URL of a PNG, JPEG or WebP image (data:image/png;base64,…)`,
     );
   }
   const base64 = value.slice(header[0].length);
@@ -87,10 +74,10 @@ export function readImageField(field: string, value: string): SourceImage {
   const bytes = Buffer.from(base64, "base64");
   // Buffer.from skips characters outside the alphabet, so a short result means malformed text.
   if (expected === undefined || bytes.length !== expected || expected === 0) {
-    throw invalid(field, `"${field}" is not valid base64`);
+    throw invalidImage(field, `"${field}" is not valid base64`);
   }
-  const mime = sniff(bytes);
-  if (!mime) throw invalid(field, `"${field}" is not a PNG, JPEG or WebP image`);
+  const mime = sniffImage(bytes);
+  if (!mime) throw invalidImage(field, `"${field}" is not a PNG, JPEG or WebP image`);
   return { mime, bytes };
 }
 
@@ -120,10 +107,10 @@ export async function embedImage(
     // Reads the header only; the pixel count is checked below, with a message of our own.
     meta = await sharp(source.bytes, { limitInputPixels: false }).metadata();
   } catch (error) {
-    throw invalid(field, `"${field}" could not be read as an image`, {}, error);
+    throw invalidImage(field, `"${field}" could not be read as an image`, {}, error);
   }
   const { width, height } = meta;
-  if (!width || !height) throw invalid(field, `"${field}" could not be read as an image`);
+  if (!width || !height) throw invalidImage(field, `"${field}" could not be read as an image`);
   if (width * height > CARD_MAX_IMAGE_PIXELS) {
     throw new DomainError(
       "PAYLOAD_TOO_LARGE",
@@ -151,6 +138,6 @@ export async function embedImage(
       height: info.height,
     };
   } catch (error) {
-    throw invalid(field, `"${field}" could not be read as an image`, {}, error);
+    throw invalidImage(field, `"${field}" could not be read as an image`, {}, error);
   }
 }

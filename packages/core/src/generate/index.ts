@@ -57,8 +57,15 @@ export type {
 } from "./ports";
 export { cardKey, canonicalJson, type CardKeyParts } from "./cache-key";
 export {
+  loadCardImages,
+  resolveCardUploads,
+  type CardImageSource,
+  type CardUploads,
+} from "./card-uploads";
+export {
   createCard,
   planCard,
+  planUserCard,
   type CardPlan,
   CARD_INDEX_TTL_MS,
   type CardIndexEntry,
@@ -67,9 +74,10 @@ export {
 export { cardHistory, type CardHistoryParams } from "./card-history";
 export { previewCard, type CardPreview, type PreviewCardParams } from "./preview-card";
 export { deleteCard, type DeleteCardParams } from "./delete-card";
-export { readCardImage, type ReadCardImageParams } from "./read-card-image";
+export { createdCardImage, readCardImage, type ReadCardImageParams } from "./read-card-image";
 export { listTemplates } from "./list-templates";
 export { createCardRenderer, type CardRendererOptions } from "./render/pool";
 export { sourceRenderWorker, workerScript, type WorkerScript } from "./render/worker-script";
 export { createRenderHandler, type CardComposer, type RenderTaskResult } from "./render/task";
 export { RASTERISER_BY_FORMAT, type Rasteriser } from "./render/rasterise";
+export { createRecentCards, type RecentCards, type RecentCardsOptions } from "./recent-cards";

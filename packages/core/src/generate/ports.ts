@@ -1,5 +1,7 @@
 import type { CoreDeps } from "../context";
+import type { BlobStorage } from "../ports";
 import type { CardWarning, ComposeRequest, ImageFormat } from "./card";
+import type { RecentCards } from "./recent-cards";
 
 /**
  * What the card pipeline needs from the outside world: somewhere to keep rendered bytes, something
@@ -7,16 +9,8 @@ import type { CardWarning, ComposeRequest, ImageFormat } from "./card";
  * (apps/server) and pass them in with the core dependencies.
  */
 
-/** Opaque byte storage addressed by key (local disk, or an object store in production). */
-export interface BlobStorage {
-  /** Stores `bytes` under `key`, replacing what was there. Readers never see a partial write. */
-  put(key: string, bytes: Uint8Array, options: { contentType: string }): Promise<void>;
-  /** The bytes under `key`, or undefined when there are none. */
-  get(key: string): Promise<Uint8Array | undefined>;
-  has(key: string): Promise<boolean>;
-  /** Removes `key`; removing a key that does not exist is not an error. */
-  delete(key: string): Promise<void>;
-}
+/** Where rendered bytes are kept: the shared blob storage port. */
+export type { BlobStorage };
 
 /** Which pool a render runs in: AVIF encodes are slow, so they queue separately from the rest. */
 export type RenderLane = "standard" | "avif";
@@ -93,4 +87,6 @@ export interface GenerateDeps extends CoreDeps {
   blobs: BlobStorage;
   renderer: CardRenderer;
   metrics?: GenerateMetrics;
+  /** This process's memory of recent answers; without it every request reads the database. */
+  recent?: RecentCards;
 }

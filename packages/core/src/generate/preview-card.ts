@@ -1,9 +1,12 @@
 import type { CardWarning } from "./card";
+import { loadCardImages, resolveCardUploads } from "./card-uploads";
 import { planCard } from "./create-card";
 import type { GenerateDeps } from "./ports";
 import type { CreateCardInput } from "./schemas";
 
 export interface PreviewCardParams {
+  /** Whose uploads the request's image fields may name. */
+  userId: string;
   input: CreateCardInput;
   /** Abandons the render when the caller goes away (a newer preview replaces this one). */
   signal?: AbortSignal;
@@ -24,20 +27,20 @@ export interface CardPreview {
  * rendered in the same worker pool, but neither stored nor recorded in history.
  */
 export async function previewCard(
-  deps: Pick<GenerateDeps, "renderer">,
+  deps: Pick<GenerateDeps, "renderer" | "db" | "blobs">,
   params: PreviewCardParams,
 ): Promise<CardPreview> {
-  const plan = planCard(params.input);
+  const plan = planCard(params.input, await resolveCardUploads(deps, params.userId, params.input));
   const rendered = await deps.renderer.render(
     {
       card: {
         templateId: plan.template.id,
-        fields: plan.storedFields,
+        fields: plan.contentFields,
         width: plan.width,
         height: plan.height,
         theme: plan.input.theme,
       },
-      images: plan.images,
+      images: await loadCardImages(deps, plan),
       format: "svg",
       scale: 1,
       quality: 100,

@@ -11,6 +11,7 @@ import {
   ReadCardImageInput,
   type CardImage,
   type CardImageExt,
+  type CreatedCard,
 } from "./schemas";
 
 export interface ReadCardImageParams {
@@ -69,4 +70,26 @@ export async function readCardImage(
     visibility: card.visibility,
     etag: cardEtag(key, ext),
   };
+}
+
+/**
+ * The image of a card `createCard` has just answered for its owner (who may always see it): from
+ * this process's memory when it has the bytes, otherwise from blob storage.
+ */
+export async function createdCardImage(
+  deps: Pick<GenerateDeps, "blobs" | "log" | "recent">,
+  card: CreatedCard,
+): Promise<CardImage> {
+  const ext = CARD_FILE_EXT[card.format];
+  const name = `${card.key}.${ext}`;
+  let bytes = deps.recent?.bytes(name);
+  if (!bytes) {
+    bytes = await deps.blobs.get(cardBlobKey(card.key, ext));
+    if (!bytes) {
+      deps.log.warn({ key: card.key, ext }, "a card's stored image is missing");
+      throw notFound("Card image");
+    }
+    deps.recent?.rememberBytes(name, bytes);
+  }
+  return { bytes, mime: card.mime, visibility: card.visibility, etag: card.etag };
 }

@@ -1,6 +1,5 @@
 import { z } from "zod";
 
-import { DomainError } from "../errors";
 import {
   CARD_MAX_OUTPUT_PIXELS,
   CardScale,
@@ -13,11 +12,11 @@ import {
 
 /** Inputs and results of the card use cases. Card shapes themselves live in `card.ts`. */
 
-/** Largest image field value after base64 decoding. */
+/** Largest image field data URL after base64 decoding (uploads have limits of their own). */
 export const CARD_MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 /** Largest image field, in pixels, that is decoded at all (anything bigger is refused unread). */
 export const CARD_MAX_IMAGE_PIXELS = 25_000_000;
-/** Most image values in one request. */
+/** Most image values (data URLs and upload references) in one request. */
 export const CARD_MAX_IMAGES = 4;
 /** Most field names in one request. */
 export const CARD_MAX_FIELDS = 50;
@@ -42,12 +41,16 @@ export type CardVisibility = z.infer<typeof CardVisibility>;
 const isDataUrl = (value: unknown): value is string =>
   typeof value === "string" && /^data:/i.test(value);
 
+/** Whether a field value is an image: a data URL or an upload reference. */
+const isImage = (value: unknown): boolean =>
+  isDataUrl(value) || (typeof value === "string" && /^upload:/i.test(value));
+
 const FieldValues = z.record(z.string().min(1).max(64), z.unknown()).superRefine((fields, ctx) => {
   const entries = Object.entries(fields);
   if (entries.length > CARD_MAX_FIELDS) {
     ctx.addIssue({ code: "custom", message: `Send at most ${CARD_MAX_FIELDS} fields` });
   }
-  const images = entries.filter(([, value]) => isDataUrl(value));
+  const images = entries.filter(([, value]) => isImage(value));
   if (images.length > CARD_MAX_IMAGES) {
     ctx.addIssue({ code: "custom", message: `Send at most ${CARD_MAX_IMAGES} images` });
   }
@@ -64,8 +67,9 @@ const FieldValues = z.record(z.string().min(1).max(64), z.unknown()).superRefine
 const CardRequest = z.object({
   templateId: z.string().min(1).max(64),
   /**
-   * Values for the template's fields (see its JSON Schema). Image fields take a data URL
-   * (`data:image/png|jpeg|webp;base64,…`); images are never fetched from the web.
+   * Values for the template's fields (see its JSON Schema). Image fields take one of the caller's
+   * uploads (`upload:<id>`) or a data URL (`data:image/png|jpeg|webp;base64,…`); images are never
+   * fetched from the web.
    */
   fields: FieldValues,
   size: CardSize.default({ preset: "og" }),
@@ -162,8 +166,9 @@ export interface CardSummary {
   templateId: string;
   templateVersion: number;
   /**
-   * The field values the card was made from, to reopen it in an editor. Image fields hold
-   * `sha256:<hex>` of the image's bytes: the image itself is not kept apart from the card.
+   * The field values the card was made from, to reopen it in an editor. Image fields hold the
+   * upload they were given as (`upload:<id>`), or `sha256:<hex>` of the bytes of an image sent as
+   * a data URL (that image is not kept apart from the card).
    */
   fields: Record<string, unknown>;
   size: CardSize;
@@ -197,16 +202,4 @@ export interface CardImage {
   etag: string;
 }
 
-/** Parses `input` with `schema`, or throws VALIDATION with the flattened field errors. */
-export function parseInput<S extends z.ZodType>(
-  schema: S,
-  input: unknown,
-  message: string,
-): z.output<S> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const flat = z.flattenError(result.error);
-  throw new DomainError("VALIDATION", message, {
-    details: { fieldErrors: flat.fieldErrors, formErrors: flat.formErrors },
-  });
-}
+export { parseInput } from "../validation";

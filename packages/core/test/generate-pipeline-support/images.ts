@@ -1,3 +1,5 @@
+import { crc32 } from "node:zlib";
+
 import sharp from "sharp";
 
 /** Test pictures, made on the spot. */
@@ -30,4 +32,17 @@ export async function pixelBombPng(): Promise<Buffer> {
     .toColourspace("b-w")
     .png({ compressionLevel: 9 })
     .toBuffer();
+}
+
+/**
+ * A tiny PNG whose header claims `width`×`height` pixels (its IHDR rewritten, checksum and all):
+ * only a reader that trusts the header before decoding can tell its size cheaply.
+ */
+export async function pngClaiming(width: number, height: number): Promise<Buffer> {
+  const png = Buffer.from(await transparentPngBytes(8, 8));
+  // Signature (8), IHDR length (4) and type (4), then width and height; the CRC follows the data.
+  png.writeUInt32BE(width, 16);
+  png.writeUInt32BE(height, 20);
+  png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
+  return png;
 }

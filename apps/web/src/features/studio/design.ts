@@ -153,7 +153,7 @@ export function sampleValues(template: CardTemplate, language: "en" | "zh"): For
 
 const isScale = (value: number): value is Scale => (SCALES as readonly number[]).includes(value);
 
-/** A card from history back in the editor; images it had must be picked again. */
+/** A card from history back in the editor; images it had inline must be picked again. */
 export function designFromHistory(
   template: CardTemplate,
   card: HistoryCard,

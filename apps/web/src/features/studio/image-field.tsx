@@ -1,31 +1,35 @@
-import { ImagePlus, Trash2 } from "lucide-react";
-import { useState } from "react";
+import { ImageOff, ImagePlus, Trash2 } from "lucide-react";
+import { useEffect, useRef, useState } from "react";
 import type { DragEvent, ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 
 import { Button } from "../../components/ui/button";
 import { Field } from "../../components/ui/input";
+import { Spinner } from "../../components/ui/spinner";
 import { cx } from "../../lib/cx";
+import { readApiFailure } from "../../lib/errors";
+import { failureMessage } from "../errors/notify-error";
 import { formatBytes } from "./format-bytes";
+import { imageSrc } from "./schema-fields";
 import type { ImageValue } from "./schema-fields";
+import { uploadImage } from "./upload-image";
 
-/** What the server accepts in an image field (it checks again). */
+/** What the server accepts as an upload (it checks the bytes again). */
 export const IMAGE_TYPES = ["image/png", "image/jpeg", "image/webp"] as const;
-export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+/** The server's default upload limit. */
+export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
 
-function readAsDataUrl(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () =>
-      typeof reader.result === "string" ? resolve(reader.result) : reject(new Error("unreadable"));
-    reader.onerror = () => reject(reader.error ?? new Error("unreadable"));
-    reader.readAsDataURL(file);
-  });
+interface Uploading {
+  name: string;
+  /** Sent so far, 0 to 1. */
+  progress: number;
 }
 
 /**
- * An image picked from this computer (or dropped here), sent inline as a data URL. Files of the
- * wrong type or over the size limit are refused here, before anything is sent.
+ * An image picked from this computer (or dropped here): uploaded to the user's images, then used
+ * in the card as `upload:<id>` and shown from its upload's URL. Files of the wrong type or over
+ * the size limit are refused here, before anything is sent; what the server refuses is shown here
+ * too.
  */
 export function ImageField({
   name,
@@ -48,7 +52,14 @@ export function ImageField({
   const language = i18n.resolvedLanguage ?? "en";
   const [localError, setLocalError] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
+  const [uploading, setUploading] = useState<Uploading | null>(null);
+  /** The picture that could not be shown (an upload deleted since), by its reference. */
+  const [brokenRef, setBrokenRef] = useState<string | null>(null);
+  const inFlight = useRef<AbortController | null>(null);
   const max = formatBytes(MAX_IMAGE_BYTES, language);
+
+  // Leaving the editor cancels an upload on its way.
+  useEffect(() => () => inFlight.current?.abort(), []);
 
   const take = async (file: File | undefined) => {
     if (!file) return;
@@ -66,12 +77,35 @@ export function ImageField({
       );
       return;
     }
+    inFlight.current?.abort();
+    const controller = new AbortController();
+    inFlight.current = controller;
+    setLocalError(null);
+    setUploading({ name: file.name, progress: 0 });
     try {
-      const dataUrl = await readAsDataUrl(file);
-      setLocalError(null);
-      onChange({ dataUrl, fileName: file.name, bytes: file.size });
-    } catch {
-      setLocalError(t("studio.image.readFailed", { name: file.name }));
+      const uploaded = await uploadImage(file, {
+        signal: controller.signal,
+        onProgress: (progress) =>
+          setUploading((current) => (current ? { ...current, progress } : current)),
+      });
+      onChange({
+        ref: uploaded.ref,
+        fileName: uploaded.fileName ?? file.name,
+        bytes: uploaded.bytes,
+      });
+    } catch (error) {
+      if (controller.signal.aborted) return;
+      setLocalError(
+        t("studio.image.uploadFailed", {
+          name: file.name,
+          reason: failureMessage(readApiFailure(error)),
+        }),
+      );
+    } finally {
+      if (inFlight.current === controller) {
+        inFlight.current = null;
+        setUploading(null);
+      }
     }
   };
 
@@ -81,11 +115,19 @@ export function ImageField({
     void take(event.dataTransfer.files[0]);
   };
 
+  const broken = value !== null && brokenRef === value.ref;
+  const percent = uploading ? Math.round(uploading.progress * 100) : 0;
+  const fieldErrors = localError
+    ? [localError]
+    : broken && !errors?.length
+      ? [t("studio.image.unavailable")]
+      : errors;
+
   return (
     <Field
       label={label}
       aside={optional}
-      errors={localError ? [localError] : errors}
+      errors={fieldErrors}
       hint={hint ?? t("studio.image.hint", { size: max })}
     >
       {({ id, invalid, describedBy }) => (
@@ -102,36 +144,69 @@ export function ImageField({
             invalid && "border-danger",
           )}
           data-testid={`image-field-${name}`}
+          aria-busy={uploading ? true : undefined}
         >
-          {value ? (
+          {uploading ? (
+            <span className="flex size-12 shrink-0 items-center justify-center rounded-md border border-line bg-surface text-accent">
+              <Spinner className="size-5" />
+            </span>
+          ) : value && !broken ? (
             <img
-              src={value.dataUrl}
+              src={imageSrc(value)}
               alt=""
+              onError={() => setBrokenRef(value.ref)}
               className="size-12 shrink-0 rounded-md border border-line bg-surface object-cover"
+              data-testid={`image-thumbnail-${name}`}
             />
           ) : (
             <span className="flex size-12 shrink-0 items-center justify-center rounded-md border border-line bg-surface text-fg-subtle">
-              <ImagePlus className="size-5" aria-hidden />
+              {broken ? (
+                <ImageOff className="size-5" aria-hidden />
+              ) : (
+                <ImagePlus className="size-5" aria-hidden />
+              )}
             </span>
           )}
           <div className="min-w-0 flex-1">
-            {value ? (
+            {uploading ? (
+              <div aria-live="polite">
+                <p className="truncate text-[13px] text-fg">
+                  {t("studio.image.uploading", { name: uploading.name, percent })}
+                </p>
+                <div
+                  role="progressbar"
+                  aria-label={t("studio.image.progressLabel", { name: uploading.name })}
+                  aria-valuemin={0}
+                  aria-valuemax={100}
+                  aria-valuenow={percent}
+                  className="mt-1.5 h-1.5 overflow-hidden rounded-full bg-muted"
+                >
+                  <div
+                    className="h-full rounded-full bg-accent transition-[width] duration-150"
+                    style={{ width: `${percent}%` }}
+                  />
+                </div>
+              </div>
+            ) : value ? (
               <p className="truncate text-[13px] text-fg">
                 {value.fileName ?? t("studio.image.fromCard")}
-                <span className="text-fg-subtle"> · {formatBytes(value.bytes, language)}</span>
+                {value.bytes !== null ? (
+                  <span className="text-fg-subtle"> · {formatBytes(value.bytes, language)}</span>
+                ) : null}
               </p>
             ) : null}
-            <div className="mt-1 flex flex-wrap items-center gap-1.5">
+            <div className={cx("mt-1 flex flex-wrap items-center gap-1.5", uploading && "sr-only")}>
               <input
                 id={id}
                 type="file"
                 accept={IMAGE_TYPES.join(",")}
                 className="peer sr-only"
+                disabled={uploading !== null}
                 aria-invalid={invalid || undefined}
                 aria-describedby={describedBy}
                 onChange={(event) => {
                   void take(event.target.files?.[0]);
-                  // Picking the same file again should read it again.
+                  // Picking the same file again should take it again.
                   event.target.value = "";
                 }}
               />

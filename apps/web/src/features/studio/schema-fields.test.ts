@@ -5,8 +5,12 @@ import {
   fieldSpecsOf,
   fieldsFromValues,
   headlineOf,
+  imageSrc,
+  isImageValue,
   valuesFromFields,
 } from "./schema-fields";
+
+const UPLOAD_ID = "0b9c6a52-7a4e-4d7e-9a43-3f8f5d2b1c0e";
 
 /** The JSON Schema the API publishes for the profile card (zod's toJSONSchema output). */
 const profileSchema = {
@@ -134,17 +138,35 @@ describe("values and fields", () => {
     expect(fields).toEqual({ name: "", stats: [] });
   });
 
-  it("sends a picked image as its data URL and drops empty list rows", () => {
-    const dataUrl = "data:image/png;base64,iVBORw0KGgo=";
+  it("sends a picked image as its upload reference and drops empty list rows", () => {
+    const ref = `upload:${UPLOAD_ID}`;
     const fields = fieldsFromValues(specs, {
       name: "Ada",
-      avatar: { dataUrl, fileName: "ada.png", bytes: 8 },
+      avatar: { ref, fileName: "ada.png", bytes: 8 },
       stats: [
         { value: "", label: "  " },
         { value: "3", label: "" },
       ],
     });
-    expect(fields).toEqual({ name: "Ada", avatar: dataUrl, stats: [{ value: "3", label: "" }] });
+    expect(fields).toEqual({ name: "Ada", avatar: ref, stats: [{ value: "3", label: "" }] });
+  });
+
+  it("brings an uploaded image of a stored card back, shown from its upload's URL", () => {
+    const ref = `upload:${UPLOAD_ID}`;
+    const { values, missingImages } = valuesFromFields(specs, { name: "Ada", avatar: ref });
+    expect(values.avatar).toEqual({ ref, fileName: null, bytes: null });
+    expect(missingImages).toEqual([]);
+    expect(isImageValue(values.avatar) ? imageSrc(values.avatar) : null).toBe(
+      `/api/uploads/${UPLOAD_ID}`,
+    );
+    // A data URL is its own picture.
+    const dataUrl = "data:image/png;base64,iVBORw0KGgo=";
+    const inline = valuesFromFields(specs, { name: "Ada", avatar: dataUrl }).values.avatar;
+    expect(inline).toEqual({ ref: dataUrl, fileName: null, bytes: 8 });
+    expect(isImageValue(inline) ? imageSrc(inline) : null).toBe(dataUrl);
+    // Not an upload id: nothing to show, and the field is listed as missing.
+    const odd = valuesFromFields(specs, { name: "Ada", avatar: "upload:../../x" });
+    expect([odd.values.avatar, odd.missingImages]).toEqual([null, ["avatar"]]);
   });
 
   it("lists image fields a stored card only has a digest of", () => {

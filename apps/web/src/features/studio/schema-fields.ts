@@ -25,17 +25,35 @@ export type FieldSpec =
   /** A shape the form has no control for: its value is kept as it came and sent back as is. */
   | (BaseSpec & { kind: "other" });
 
-/** An image picked from disk, kept as the data URL the request sends. */
+/**
+ * An image field's value: one of the user's uploads (what the studio makes of a picked file), or
+ * a data URL kept as it came.
+ */
 export interface ImageValue {
-  dataUrl: string;
-  /** The file's name, when it came from a file. */
+  /** What the card request sends: `upload:<id>`, or the data URL itself. */
+  ref: string;
+  /** The file's name, when known. */
   fileName: string | null;
-  bytes: number;
+  /** The file's size, when known. */
+  bytes: number | null;
+}
+
+const UPLOAD_REF = /^upload:([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
+
+/** The upload id of an `upload:<id>` reference, or null. */
+export function uploadIdOf(ref: string): string | null {
+  return UPLOAD_REF.exec(ref)?.[1] ?? null;
+}
+
+/** Where the picture of an image value is shown from: its upload's URL on this origin, or the data URL. */
+export function imageSrc(value: ImageValue): string {
+  const id = uploadIdOf(value.ref);
+  return id ? `/api/uploads/${id}` : value.ref;
 }
 
 export type ListRow = Record<string, string>;
 
-/** What a control holds: text and numbers as typed, images as data URLs, list rows as text. */
+/** What a control holds: text and numbers as typed, images as references, list rows as text. */
 export type FieldValue = string | boolean | ImageValue | null | ListRow[] | { other: unknown };
 
 export type FormValues = Record<string, FieldValue>;
@@ -177,8 +195,8 @@ function text(value: unknown): string {
 export interface LoadedValues {
   values: FormValues;
   /**
-   * Image fields whose value could not be loaded: cards keep only a digest of their images
-   * (`sha256:…`), so a reopened card needs them picked again.
+   * Image fields whose value could not be loaded: of an image sent inline (as a data URL), a card
+   * keeps only a digest (`sha256:…`), so a reopened card needs it picked again.
    */
   missingImages: string[];
 }
@@ -202,8 +220,10 @@ export function valuesFromFields(
         values[spec.name] = value === true;
         break;
       case "image":
-        if (typeof value === "string" && /^data:/i.test(value)) {
-          values[spec.name] = { dataUrl: value, fileName: null, bytes: dataUrlBytes(value) };
+        if (typeof value === "string" && uploadIdOf(value)) {
+          values[spec.name] = { ref: value, fileName: null, bytes: null };
+        } else if (typeof value === "string" && /^data:/i.test(value)) {
+          values[spec.name] = { ref: value, fileName: null, bytes: dataUrlBytes(value) };
         } else {
           values[spec.name] = null;
           if (typeof value === "string" && value !== "") missingImages.push(spec.name);
@@ -227,7 +247,7 @@ export function valuesFromFields(
 }
 
 export function isImageValue(value: FieldValue | undefined): value is ImageValue {
-  return isRecord(value) && "dataUrl" in value && typeof value.dataUrl === "string";
+  return isRecord(value) && "ref" in value && typeof value.ref === "string";
 }
 
 /** Bytes a base64 data URL decodes to. */
@@ -271,7 +291,7 @@ export function fieldsFromValues(
         fields[spec.name] = value === true;
         break;
       case "image":
-        if (isImageValue(value)) fields[spec.name] = value.dataUrl;
+        if (isImageValue(value)) fields[spec.name] = value.ref;
         break;
       case "list": {
         const rows = Array.isArray(value) ? value : [];

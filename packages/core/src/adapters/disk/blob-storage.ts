@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 
-import type { BlobStorage } from "../../generate/ports";
+import type { BlobStorage } from "../../ports";
 
 /** Keys are relative, slash-separated paths of safe characters, without `.` or `..` segments. */
 const KEY = /^[A-Za-z0-9_-][A-Za-z0-9._-]*(?:\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/;

@@ -12,8 +12,8 @@ export const optionalText = (max: number) => z.string().trim().max(max).optional
 export const bodyText = (max: number) => z.string().trim().max(max);
 
 /**
- * An image reference (an upload id or URL, or a data: URL); the pipeline validates and resolves it
- * into an embedded PNG/JPEG before the card is composed.
+ * An image: one of the caller's uploads (`upload:<id>`) or a data: URL; the pipeline validates
+ * and resolves it into an embedded PNG/JPEG before the card is composed.
  */
 export const imageRef = () =>
   z
@@ -21,4 +21,4 @@ export const imageRef = () =>
     .min(1)
     .max(12_000_000)
     .optional()
-    .describe("An uploaded image's id or URL, or a data: URL (PNG or JPEG)");
+    .describe("An uploaded image (upload:<id>), or a data: URL of a PNG, JPEG or WebP image");

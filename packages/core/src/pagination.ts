@@ -1,0 +1,37 @@
+import { z } from "zod";
+
+import { DomainError } from "./errors";
+
+/**
+ * Keyset pagination over rows ordered newest first by `(createdAt, id)`. A cursor names the last
+ * row of the previous page, so rows created meanwhile never shift a page; it is opaque to callers.
+ */
+
+export interface PageCursor {
+  createdAt: Date;
+  id: string;
+}
+
+const Cursor = z.tuple([z.iso.datetime(), z.uuid()]);
+
+export function encodeCursor(row: PageCursor): string {
+  return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString("base64url");
+}
+
+/** The row a cursor names; VALIDATION (on the `cursor` field) for anything not made here. */
+export function decodeCursor(cursor: string): PageCursor {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    parsed = undefined;
+  }
+  const result = Cursor.safeParse(parsed);
+  if (!result.success) {
+    throw new DomainError("VALIDATION", "The cursor is not valid; start again without one", {
+      details: { fieldErrors: { cursor: ["Not a cursor from a previous page"] } },
+    });
+  }
+  const [createdAt, id] = result.data;
+  return { createdAt: new Date(createdAt), id };
+}

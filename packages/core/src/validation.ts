@@ -1,0 +1,17 @@
+import { z } from "zod";
+
+import { DomainError } from "./errors";
+
+/** Parses `input` with `schema`, or throws VALIDATION with the flattened field errors. */
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  message: string,
+): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const flat = z.flattenError(result.error);
+  throw new DomainError("VALIDATION", message, {
+    details: { fieldErrors: flat.fieldErrors, formErrors: flat.formErrors },
+  });
+}
