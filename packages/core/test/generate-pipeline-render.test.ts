@@ -8,6 +8,7 @@ import { DomainError } from "../src/errors";
 import type { ImageFormat } from "../src/generate/card";
 import { composeCard, listTemplates } from "../src/generate/engine";
 import type { CardRenderer, RenderJob } from "../src/generate/ports";
+import { encodeRgbaPng } from "../src/generate/render/png";
 import { createCardRenderer } from "../src/generate/render/pool";
 import { rasterise } from "../src/generate/render/rasterise";
 import { sourceRenderWorker, workerScript } from "../src/generate/render/worker-script";
@@ -172,6 +173,34 @@ describe("rasterise", () => {
     expect(raster.rasteriser).toBe("librsvg");
     const { data } = await sharp(raster.bytes).raw().toBuffer({ resolveWithObject: true });
     expect([...data.subarray(0, 3)]).toEqual([255, 0, 0]);
+  });
+});
+
+describe("encodeRgbaPng", () => {
+  function pattern(width: number, height: number, seed: number): Buffer {
+    const pixels = Buffer.alloc(width * height * 4);
+    for (let i = 0; i < pixels.length; i += 1) pixels[i] = (i * 7 + seed * 13 + (i >> 5)) & 255;
+    return pixels;
+  }
+
+  it("writes a PNG that decodes to exactly the pixels it was given, one size after another", async () => {
+    for (const [width, height, seed] of [
+      [301, 157, 1],
+      [37, 11, 2],
+      [1200, 630, 3],
+      [5, 3, 4],
+    ] as const) {
+      const pixels = pattern(width, height, seed);
+      const png = encodeRgbaPng(pixels, width, height);
+      expect(formatOf(png)).toBe("png");
+      const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
+      expect([info.width, info.height, info.channels]).toEqual([width, height, 4]);
+      expect(Buffer.compare(data, pixels)).toBe(0);
+    }
+  });
+
+  it("refuses pixels that do not match the size", () => {
+    expect(() => encodeRgbaPng(Buffer.alloc(40), 3, 3)).toThrow();
   });
 });
 

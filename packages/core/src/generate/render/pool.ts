@@ -38,6 +38,22 @@ const INITIAL_RENDER_MS: Record<RenderLane, number> = { standard: 250, avif: 1_5
 const AVERAGE_WEIGHT = 0.2;
 /** AVIF threads are started on demand and ended after this long without work. */
 const AVIF_IDLE_MS = 5 * 60_000;
+/**
+ * Young generation of a render thread, in MiB: V8's smallest (1 MiB semi-spaces), where the default
+ * lets it grow to 48. A render leaves its pixels (two 3 MB copies at 1200×630: resvg's drawing and
+ * the Buffer read from it) in native memory that is freed only once the small JS objects owning
+ * it are collected. With the default young generation that is every few dozen renders, so each
+ * render's pixels go to memory the allocator has to take afresh from the system: a page fault
+ * per 4 KiB, about 1,500 per card, which took resvg's drawing of the Latin article cover from
+ * 3.8 ms to 25 ms (p50) on the 2-core virtual machine the benchmark runs on (about 12 µs a
+ * fault there). A render makes around a megabyte of short-lived objects, most of them while
+ * composing, so with the smallest young generation a collection usually falls within each
+ * composition, and the render task frees what it collected before resvg draws (task.ts): the
+ * new pixels reuse the old ones' pages, and back-to-back renders of the sample cards draw with
+ * next to no faults. A card with little text makes fewer objects and is not collected every
+ * render; some of its renders still fault.
+ */
+const RENDER_YOUNG_GENERATION_MB = 3;
 
 class Lane {
   readonly pool: Piscina<RenderJob, RenderTaskResult>;
@@ -60,6 +76,12 @@ class Lane {
       maxThreads: threads,
       idleTimeout: name === "standard" ? Number.POSITIVE_INFINITY : AVIF_IDLE_MS,
       concurrentTasksPerWorker: 1,
+      resourceLimits: { maxYoungGenerationSizeMb: RENDER_YOUNG_GENERATION_MB },
+      // Piscina's default ("sync") parks an idle thread in a blocking Atomics.wait, where its
+      // event loop stands still, and native memory the GC has collected stays allocated until
+      // the next render. "async" waits with the loop running; the round trip costs the same
+      // (about 0.8 ms p50 for an empty task either way).
+      atomics: "async",
     });
     // A worker that fails outside a task (e.g. while starting) must not crash the process.
     this.pool.on("error", (error: unknown) => {

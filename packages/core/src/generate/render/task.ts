@@ -65,6 +65,12 @@ export function createRenderHandler(engine: CardComposer) {
         images[field] = await embedImage(field, source, box);
       }
       const composed = engine.compose({ ...job.card, images });
+      // Composing makes most of a render's short-lived objects, so the young generation is
+      // usually collected during it (see RENDER_YOUNG_GENERATION_MB in pool.ts). The native memory
+      // of what was collected (an earlier render's pixels) is released from the event loop:
+      // turning it once here frees that memory before resvg allocates as much again, so resvg
+      // gets pages that are still mapped instead of fresh ones.
+      await new Promise((resolve) => setImmediate(resolve));
       const raster = await rasterise(composed.svg, {
         format: job.format,
         width: composed.width,
