@@ -136,9 +136,7 @@ async function draw(
   for (const rasteriser of order) {
     try {
       const pixels =
-        rasteriser === "resvg"
-          ? drawWithResvg(svg, zoom, size)
-          : await drawWithLibrsvg(svg, zoom);
+        rasteriser === "resvg" ? drawWithResvg(svg, zoom, size) : await drawWithLibrsvg(svg, zoom);
       return { pixels, rasteriser };
     } catch (error) {
       failure ??= error;
