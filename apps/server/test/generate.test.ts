@@ -471,9 +471,14 @@ describe("GET /api/images/<key>.<ext>", () => {
       await served.arrayBuffer();
     }
 
-    const hidden = await post(s.url, "/api/generate", { ...card, visibility: "private" }, {
-      cookie: owner.cookie,
-    });
+    const hidden = await post(
+      s.url,
+      "/api/generate",
+      { ...card, visibility: "private" },
+      {
+        cookie: owner.cookie,
+      },
+    );
     expect(hidden.status).toBe(201);
     await hidden.arrayBuffer();
     const afterHiding = await fetch(url);
