@@ -1,3 +1,4 @@
+import { and, desc, eq, lt, or, type AnyColumn, type SQL } from "drizzle-orm";
 import { z } from "zod";
 
 import { DomainError } from "./errors";
@@ -35,3 +36,21 @@ export function decodeCursor(cursor: string): PageCursor {
   const [createdAt, id] = result.data;
   return { createdAt: new Date(createdAt), id };
 }
+
+/** The columns a table is paged by: its creation time and its id. */
+export interface PageColumns {
+  createdAt: AnyColumn;
+  id: AnyColumn;
+}
+
+/** Rows after `after` in newest-first order (undefined, i.e. no condition, for the first page). */
+export function afterCursor(t: PageColumns, after: PageCursor | undefined): SQL | undefined {
+  if (!after) return undefined;
+  return or(
+    lt(t.createdAt, after.createdAt),
+    and(eq(t.createdAt, after.createdAt), lt(t.id, after.id)),
+  );
+}
+
+/** Newest first, ties broken by id: the order `afterCursor` pages through. */
+export const newestFirst = (t: PageColumns) => [desc(t.createdAt), desc(t.id)] as const;

@@ -1,8 +1,8 @@
 import { schema } from "@genflow/db";
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 
 import type { CoreDeps } from "../context";
-import { decodeCursor, encodeCursor } from "../pagination";
+import { afterCursor, decodeCursor, encodeCursor, newestFirst } from "../pagination";
 import { parseInput } from "../validation";
 import { toUpload } from "./queries";
 import { ListUploadsInput, type UploadsPage } from "./schemas";
@@ -26,17 +26,8 @@ export async function listUploads(
   const rows = await deps.db
     .select()
     .from(t)
-    .where(
-      and(
-        eq(t.userId, params.userId),
-        after &&
-          or(
-            lt(t.createdAt, after.createdAt),
-            and(eq(t.createdAt, after.createdAt), lt(t.id, after.id)),
-          ),
-      ),
-    )
-    .orderBy(desc(t.createdAt), desc(t.id))
+    .where(and(eq(t.userId, params.userId), afterCursor(t, after)))
+    .orderBy(...newestFirst(t))
     .limit(limit + 1);
   const page = rows.slice(0, limit);
   const last = page.at(-1);
