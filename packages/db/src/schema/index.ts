@@ -2,3 +2,4 @@ export * from "./auth";
 export * from "./events";
 export * from "./generate";
 export * from "./uploads";
+export * from "./tasks";

@@ -1,0 +1,35 @@
+export { cancelTask } from "./cancel-task";
+export { createTask, type CreateTaskParams } from "./create-task";
+export { deleteTask, taskFileKeys } from "./delete-task";
+export { getTask } from "./get-task";
+export {
+  backoffDelay,
+  defineTaskKind,
+  taskKinds,
+  type BackoffPolicy,
+  type TaskKind,
+  type TaskKinds,
+  type TaskRunContext,
+} from "./kinds";
+export { listTasks } from "./list-tasks";
+export type { TaskQueue, TasksConfig, TasksDeps } from "./ports";
+export { pruneTasks, type PruneTasksOptions } from "./prune-tasks";
+export { retryTask } from "./retry-task";
+export {
+  claimTask,
+  isRetryable,
+  recoverStaleTasks,
+  runAttempt,
+  TaskStopped,
+  type AttemptOptions,
+  type AttemptOutcome,
+  type StopReason,
+} from "./runner/attempt";
+export {
+  createInProcessRunner,
+  type InProcessRunner,
+  type InProcessRunnerOptions,
+} from "./runner/in-process";
+export * from "./schemas";
+export { streamTaskUpdates } from "./stream-task-updates";
+export { taskStats } from "./task-stats";

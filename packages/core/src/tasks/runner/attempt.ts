@@ -1,0 +1,374 @@
+import { schema } from "@genflow/db";
+import { and, eq, lte, sql } from "drizzle-orm";
+
+import { DomainError, isDomainError, type ErrorCode } from "../../errors";
+import { backoffDelay, type TaskKind } from "../kinds";
+import type { TasksDeps } from "../ports";
+import type { Task } from "../schemas";
+import { changeTask, findTaskRow } from "../store";
+
+/** Codes worth another attempt: the same request may well succeed later. */
+const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set([
+  "TIMEOUT",
+  "UNAVAILABLE",
+  "LIMIT_EXCEEDED",
+  "INTERNAL",
+]);
+
+/** Whether a handler's error is worth another attempt (a DomainError may say so in `details.retryable`). */
+export function isRetryable(error: unknown): boolean {
+  if (!isDomainError(error)) return true;
+  const flag = error.details?.["retryable"];
+  if (typeof flag === "boolean") return flag;
+  return RETRYABLE_CODES.has(error.code);
+}
+
+/** Why an attempt's signal fired. */
+export type StopReason =
+  | { kind: "cancel"; by: string }
+  | { kind: "timeout"; afterMs: number }
+  | { kind: "shutdown" }
+  | { kind: "lost" };
+
+export class TaskStopped extends Error {
+  override readonly name = "TaskStopped";
+  constructor(readonly reason: StopReason) {
+    super(`task stopped: ${reason.kind}`);
+  }
+}
+
+type AttemptDeps = Pick<TasksDeps, "db" | "pubsub" | "clock" | "log" | "tasks">;
+
+/**
+ * Claims a queued task for this worker: queued → running, one more attempt, a fresh heartbeat.
+ * Returns null when the task is not (or no longer) claimable: another worker took it, it was
+ * canceled or deleted, or it is backing off until later.
+ */
+export async function claimTask(
+  deps: AttemptDeps,
+  taskId: string,
+  workerId: string,
+): Promise<{ task: Task; userId: string } | null> {
+  const row = await findTaskRow(deps.db, taskId);
+  if (!row || row.status !== "queued") return null;
+  const t = schema.tasks;
+  const now = deps.clock.now();
+  const task = await changeTask(
+    deps,
+    { id: taskId, userId: row.userId },
+    and(eq(t.status, "queued"), lte(t.runAfter, now)),
+    {
+      status: "running",
+      attempts: sql`${t.attempts} + 1`,
+      workerId,
+      startedAt: now,
+      heartbeatAt: now,
+      progress: 0,
+      progressMessage: null,
+    },
+    { type: "started", data: { attempt: row.attempts + 1, workerId } },
+  );
+  return task ? { task, userId: row.userId } : null;
+}
+
+export interface AttemptOptions {
+  workerId: string;
+  /** How often the attempt's heartbeat is written (and a missed cancel noticed). */
+  heartbeatMs: number;
+  /** Fires when the host shuts down: the task goes back to the queue without using an attempt. */
+  shutdown?: AbortSignal | undefined;
+  /** Registers the attempt's abort function, so cancels broadcast to this process reach it. */
+  register(taskId: string, stop: (reason: StopReason) => void): () => void;
+  /** Called when the task is queued again to back off (for queues that need a delayed job). */
+  requeued?(task: Task): Promise<void>;
+}
+
+export type AttemptOutcome = "succeeded" | "failed" | "canceled" | "retrying" | "requeued" | "lost";
+
+/** Minimum time between two persisted progress reports (the last one always lands). */
+const PROGRESS_INTERVAL_MS = 250;
+
+/**
+ * Runs one claimed attempt to its end and records the outcome: succeeded with its output;
+ * canceled when someone stopped it; queued again with backoff when the error is retryable and
+ * attempts remain; failed otherwise. While it runs, a heartbeat proves the worker alive and picks
+ * up cancel requests that a broadcast did not deliver.
+ */
+export async function runAttempt(
+  deps: AttemptDeps,
+  claimed: { task: Task; userId: string },
+  options: AttemptOptions,
+): Promise<AttemptOutcome> {
+  const { task, userId } = claimed;
+  const kind = deps.tasks.kinds.get(task.kind);
+  const t = schema.tasks;
+  const mine = and(eq(t.status, "running"), eq(t.workerId, options.workerId));
+  const target = { id: task.id, userId };
+  const log = deps.log.child({ taskId: task.id, kind: task.kind, attempt: task.attempts });
+
+  if (!kind) {
+    await changeTask(
+      deps,
+      target,
+      mine,
+      failedSet(deps, "VALIDATION", `Unknown task kind ${task.kind}`),
+      {
+        type: "failed",
+        data: { code: "VALIDATION", message: `Unknown task kind ${task.kind}` },
+      },
+    );
+    return "failed";
+  }
+
+  const controller = new AbortController();
+  let stopReason: StopReason | undefined;
+  const stop = (reason: StopReason) => {
+    if (stopReason) return;
+    stopReason = reason;
+    controller.abort(new TaskStopped(reason));
+  };
+  const unregister = options.register(task.id, stop);
+  const timeout = setTimeout(
+    () => stop({ kind: "timeout", afterMs: kind.timeoutMs }),
+    kind.timeoutMs,
+  );
+  const onShutdown = () => stop({ kind: "shutdown" });
+  options.shutdown?.addEventListener("abort", onShutdown, { once: true });
+  if (task.cancelRequested) stop({ kind: "cancel", by: task.canceledBy ?? userId });
+
+  const heartbeat = setInterval(() => {
+    void (async () => {
+      const [row] = await deps.db
+        .update(t)
+        .set({ heartbeatAt: deps.clock.now() })
+        .where(and(eq(t.id, task.id), mine))
+        .returning({ cancelRequestedAt: t.cancelRequestedAt, canceledBy: t.canceledBy });
+      if (!row) stop({ kind: "lost" });
+      else if (row.cancelRequestedAt) stop({ kind: "cancel", by: row.canceledBy ?? userId });
+    })().catch((error: unknown) => log.warn({ err: error }, "task heartbeat failed"));
+  }, options.heartbeatMs);
+  heartbeat.unref?.();
+
+  let lastProgressAt = 0;
+  let progressWrite: Promise<unknown> = Promise.resolve();
+  const progress = async (percent: number, message?: string) => {
+    const value = Math.max(0, Math.min(100, Math.round(percent)));
+    const now = Date.now();
+    if (value < 100 && now - lastProgressAt < PROGRESS_INTERVAL_MS) return;
+    lastProgressAt = now;
+    progressWrite = changeTask(
+      deps,
+      target,
+      mine,
+      { progress: value, progressMessage: message ?? null },
+      { type: "progress", data: { progress: value, ...(message ? { message } : {}) } },
+    );
+    await progressWrite;
+  };
+
+  let outcome: AttemptOutcome;
+  try {
+    const input = kind.input.parse(task.input);
+    const output = await kind.run({
+      task,
+      userId,
+      input,
+      attempt: task.attempts,
+      signal: controller.signal,
+      progress,
+      log: async (data) => {
+        await changeTask(deps, target, mine, {}, { type: "log", data });
+      },
+    });
+    if (stopReason) throw new TaskStopped(stopReason);
+    await progressWrite.catch(() => undefined);
+    const done = await changeTask(
+      deps,
+      target,
+      mine,
+      {
+        status: "succeeded",
+        output,
+        progress: 100,
+        errorCode: null,
+        errorMessage: null,
+        finishedAt: deps.clock.now(),
+      },
+      { type: "succeeded", data: {} },
+    );
+    outcome = done ? "succeeded" : "lost";
+  } catch (caught) {
+    await progressWrite.catch(() => undefined);
+    outcome = await recordFailure(
+      deps,
+      { task, userId, kind, target, mine, log, options },
+      caught,
+      stopReason,
+    );
+  } finally {
+    clearTimeout(timeout);
+    clearInterval(heartbeat);
+    options.shutdown?.removeEventListener("abort", onShutdown);
+    unregister();
+  }
+  return outcome;
+}
+
+function failedSet(deps: Pick<TasksDeps, "clock">, code: string, message: string) {
+  return {
+    status: "failed" as const,
+    errorCode: code,
+    errorMessage: message,
+    finishedAt: deps.clock.now(),
+  };
+}
+
+async function recordFailure(
+  deps: AttemptDeps,
+  attempt: {
+    task: Task;
+    userId: string;
+    kind: TaskKind<unknown>;
+    target: { id: string; userId: string };
+    mine: ReturnType<typeof and>;
+    log: TasksDeps["log"];
+    options: AttemptOptions;
+  },
+  caught: unknown,
+  stopReason: StopReason | undefined,
+): Promise<AttemptOutcome> {
+  const { task, kind, target, mine, log, options } = attempt;
+  const t = schema.tasks;
+  const now = deps.clock.now();
+
+  if (stopReason?.kind === "lost") return "lost";
+  if (stopReason?.kind === "cancel") {
+    const canceled = await changeTask(
+      deps,
+      target,
+      mine,
+      { status: "canceled", canceledBy: stopReason.by, finishedAt: now },
+      { type: "canceled", data: { by: stopReason.by } },
+    );
+    return canceled ? "canceled" : "lost";
+  }
+  if (stopReason?.kind === "shutdown") {
+    const requeued = await changeTask(
+      deps,
+      target,
+      mine,
+      {
+        status: "queued",
+        attempts: sql`greatest(${t.attempts} - 1, 0)`,
+        workerId: null,
+        runAfter: now,
+      },
+      { type: "retrying", data: { reason: "shutdown", delayMs: 0 } },
+    );
+    if (requeued) await options.requeued?.(requeued);
+    return requeued ? "requeued" : "lost";
+  }
+
+  const error =
+    stopReason?.kind === "timeout"
+      ? new DomainError("TIMEOUT", `The task took longer than ${stopReason.afterMs} ms`)
+      : caught instanceof TaskStopped
+        ? new DomainError("INTERNAL", "The task was stopped")
+        : caught;
+  const code: ErrorCode = isDomainError(error) ? error.code : "INTERNAL";
+  // Unknown errors are logged with their cause and shown generically.
+  const message =
+    isDomainError(error) && code !== "INTERNAL" ? error.message : "The task failed unexpectedly";
+  if (!isDomainError(error) || code === "INTERNAL")
+    log.error({ err: caught }, "task attempt failed");
+  else log.info({ code, reason: message }, "task attempt failed");
+
+  if (isRetryable(error) && task.attempts < task.maxAttempts) {
+    const delayMs = backoffDelay(kind.backoff, task.attempts);
+    const retrying = await changeTask(
+      deps,
+      target,
+      mine,
+      {
+        status: "queued",
+        workerId: null,
+        errorCode: code,
+        errorMessage: message,
+        runAfter: new Date(now.getTime() + delayMs),
+      },
+      { type: "retrying", data: { code, message, attempt: task.attempts, delayMs } },
+    );
+    if (retrying) await options.requeued?.(retrying);
+    return retrying ? "retrying" : "lost";
+  }
+  const failed = await changeTask(deps, target, mine, failedSet(deps, code, message), {
+    type: "failed",
+    data: {
+      code,
+      message,
+      ...(isDomainError(error) && error.details ? { details: error.details } : {}),
+    },
+  });
+  return failed ? "failed" : "lost";
+}
+
+/**
+ * Recovery: running tasks whose heartbeat stopped more than `staleAfterMs` ago belong to a worker
+ * that died. Each goes back to the queue while attempts remain (the next attempt starts over), or
+ * ends `interrupted`. Safe to run from every process at once: each change is guarded by the stale
+ * heartbeat it saw.
+ */
+export async function recoverStaleTasks(
+  deps: AttemptDeps,
+  options: { staleAfterMs: number; requeued?: (task: Task) => Promise<void> },
+): Promise<{ requeued: number; interrupted: number }> {
+  const t = schema.tasks;
+  const now = deps.clock.now();
+  const staleBefore = new Date(now.getTime() - options.staleAfterMs);
+  const stale = await deps.db
+    .select({
+      id: t.id,
+      userId: t.userId,
+      attempts: t.attempts,
+      maxAttempts: t.maxAttempts,
+      heartbeatAt: t.heartbeatAt,
+      workerId: t.workerId,
+    })
+    .from(t)
+    .where(and(eq(t.status, "running"), lte(t.heartbeatAt, staleBefore)))
+    .limit(500);
+  let requeued = 0;
+  let interrupted = 0;
+  for (const row of stale) {
+    const guard = and(eq(t.status, "running"), lte(t.heartbeatAt, staleBefore));
+    if (row.attempts < row.maxAttempts) {
+      const task = await changeTask(
+        deps,
+        { id: row.id, userId: row.userId },
+        guard,
+        { status: "queued", workerId: null, runAfter: now },
+        { type: "retrying", data: { reason: "worker lost", workerId: row.workerId, delayMs: 0 } },
+      );
+      if (task) {
+        requeued += 1;
+        await options.requeued?.(task);
+      }
+    } else {
+      const task = await changeTask(
+        deps,
+        { id: row.id, userId: row.userId },
+        guard,
+        {
+          status: "interrupted",
+          workerId: null,
+          errorCode: "INTERNAL",
+          errorMessage: "The worker running the task stopped",
+          finishedAt: now,
+        },
+        { type: "interrupted", data: { workerId: row.workerId } },
+      );
+      if (task) interrupted += 1;
+    }
+  }
+  return { requeued, interrupted };
+}
