@@ -15,11 +15,13 @@ import {
   type GenerateDeps,
 } from "@genflow/core/generate";
 import type { HealthCheck, Logger, RateLimitPolicy } from "@genflow/core/ports";
+import { createInProcessRunner, pruneTasks, type TasksConfig } from "@genflow/core/tasks";
 import { createDb, type DbHandle } from "@genflow/db";
 
 import type { Env } from "./env";
 import { databaseHealthCheck } from "./health";
 import type { HostMetrics } from "./metrics";
+import { serverTaskKinds, workerName } from "./task-kinds";
 
 export interface ServerDeps {
   services: ApiServices;
@@ -140,6 +142,20 @@ export async function buildDeps(env: Env, options: BuildDepsOptions): Promise<Se
       limits: { ...DEFAULT_UPLOAD_LIMITS, maxBytes: env.UPLOAD_MAX_BYTES },
     };
 
+    // Durable runs: the database is the queue; this process runs handlers unless RUN_WORKERS=false.
+    const tasks: TasksConfig = {
+      kinds: serverTaskKinds({ generate, storage: blobs }),
+      storage: blobs,
+      queue: { enqueue: () => Promise.resolve() },
+    };
+    const runner = createInProcessRunner(
+      { ...core, tasks },
+      { workerId: workerName(), runHandlers: env.RUN_WORKERS },
+    );
+    tasks.queue = runner.queue;
+    await runner.start();
+    closers.push(() => runner.stop());
+
     const services: ApiServices = {
       ...core,
       config: {
@@ -153,8 +169,16 @@ export async function buildDeps(env: Env, options: BuildDepsOptions): Promise<Se
       authenticate: auth.authenticate,
       generate,
       uploads,
+      tasks,
     };
     closers.push(scheduleEventRetention(core, log));
+    closers.push(
+      scheduleTaskRetention({ ...core, tasks }, log, {
+        retentionDays: env.TASK_RETENTION_DAYS,
+        storageMaxBytes:
+          env.STORAGE_MAX_GB === undefined ? undefined : Math.round(env.STORAGE_MAX_GB * 1024 ** 3),
+      }),
+    );
     return { services, db, healthChecks, close };
   } catch (error) {
     await close();
@@ -164,24 +188,13 @@ export async function buildDeps(env: Env, options: BuildDepsOptions): Promise<Se
 
 const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 
-/**
- * Prunes old user events (older than 7 days, or beyond each user's newest 1,000) once an hour,
- * starting a minute after start-up. Idempotent, so several server processes may all run it.
- */
-function scheduleEventRetention(
-  deps: Parameters<typeof pruneUserEvents>[0],
-  log: Logger,
-): () => Promise<void> {
+/** Runs `job` a minute after start-up and then hourly, one run at a time; returns its stopper. */
+function scheduleHourly(job: () => Promise<void>): () => Promise<void> {
   let running: Promise<void> | undefined;
   const run = () => {
-    running ??= pruneUserEvents(deps, {})
-      .then(({ expired, overflow }) => {
-        if (expired + overflow > 0) log.info({ expired, overflow }, "pruned old user events");
-      })
-      .catch((error: unknown) => log.warn({ err: error }, "event retention run failed"))
-      .finally(() => {
-        running = undefined;
-      });
+    running ??= job().finally(() => {
+      running = undefined;
+    });
   };
   const first = setTimeout(run, 60_000).unref();
   const every = setInterval(run, RETENTION_INTERVAL_MS).unref();
@@ -190,4 +203,37 @@ function scheduleEventRetention(
     clearInterval(every);
     await running;
   };
+}
+
+/**
+ * Removes finished tasks past `TASK_RETENTION_DAYS`, and the oldest while their files take more
+ * than `STORAGE_MAX_GB`, hourly. Idempotent, so several processes may all run it.
+ */
+function scheduleTaskRetention(
+  deps: Parameters<typeof pruneTasks>[0],
+  log: Logger,
+  options: Parameters<typeof pruneTasks>[1],
+): () => Promise<void> {
+  return scheduleHourly(() =>
+    pruneTasks(deps, options)
+      .then(() => undefined)
+      .catch((error: unknown) => log.warn({ err: error }, "task retention run failed")),
+  );
+}
+
+/**
+ * Prunes old user events (older than 7 days, or beyond each user's newest 1,000) once an hour,
+ * starting a minute after start-up. Idempotent, so several server processes may all run it.
+ */
+function scheduleEventRetention(
+  deps: Parameters<typeof pruneUserEvents>[0],
+  log: Logger,
+): () => Promise<void> {
+  return scheduleHourly(() =>
+    pruneUserEvents(deps, {})
+      .then(({ expired, overflow }) => {
+        if (expired + overflow > 0) log.info({ expired, overflow }, "pruned old user events");
+      })
+      .catch((error: unknown) => log.warn({ err: error }, "event retention run failed")),
+  );
 }

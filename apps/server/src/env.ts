@@ -92,6 +92,9 @@ function schema(production: boolean) {
     WEB_DIST_DIR: z.string().default(defaultWebDistDir),
     SERVE_WEB: bool.default(true),
     METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+    RUN_WORKERS: bool.default(true),
+    TASK_RETENTION_DAYS: integer(1, 3650).default(30),
+    STORAGE_MAX_GB: z.coerce.number().positive().optional(),
   };
 }
 

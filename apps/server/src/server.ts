@@ -10,6 +10,7 @@ import { Registry } from "prom-client";
 
 import { createApp } from "./app";
 import { generateRoutes } from "./generate-routes";
+import { taskRoutes } from "./task-routes";
 import { uploadRoutes } from "./upload-routes";
 import { resolveAuthSecret } from "./auth-secret";
 import { buildDeps, type ServerDeps } from "./deps";
@@ -96,6 +97,7 @@ export async function createServer(
     api: Router().use(
       generateRoutes({ services: deps.services }),
       uploadRoutes({ services: deps.services }),
+      taskRoutes({ services: deps.services }),
     ),
     webDir,
     draining: () => draining,

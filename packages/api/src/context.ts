@@ -1,6 +1,7 @@
 import type { CoreDeps } from "@genflow/core";
 import type { Auth, RequestHeaders } from "@genflow/core/auth";
 import type { GenerateDeps } from "@genflow/core/generate";
+import type { TasksConfig } from "@genflow/core/tasks";
 import type { UploadDeps } from "@genflow/core/uploads";
 
 /** Who is calling. Ownership always comes from here, never from input. */
@@ -49,6 +50,8 @@ export interface ApiServices extends CoreDeps {
   generate: GenerateDeps;
   /** Uploaded images: the blob storage their bytes live in and the upload limits. */
   uploads: UploadDeps;
+  /** Durable runs: the kinds this deployment knows, the queue that gets them run, their files. */
+  tasks: TasksConfig;
 }
 
 /** Plain request data; the same router runs under HTTP, tests and the panel. */

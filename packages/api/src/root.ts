@@ -1,12 +1,14 @@
 import { authRouter } from "./router/auth";
 import { generateRouter } from "./router/generate";
 import { systemRouter } from "./router/system";
+import { tasksRouter } from "./router/tasks";
 import { createTRPCRouter } from "./trpc";
 
 export const appRouter = createTRPCRouter({
   system: systemRouter,
   auth: authRouter,
   generate: generateRouter,
+  tasks: tasksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -14,6 +14,7 @@ import {
   type GenerateDeps,
 } from "@genflow/core/generate";
 import { ERROR_CODES } from "@genflow/core/errors";
+import { createInProcessRunner, type TaskKinds, type TasksConfig } from "@genflow/core/tasks";
 import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from "@genflow/core/uploads";
 import type { Cache, Logger, PubSub, RateLimiter, RateLimitPolicy } from "@genflow/core/ports";
 import { systemClock } from "@genflow/core/ports";
@@ -73,6 +74,8 @@ export interface HarnessOptions {
   auth?: Partial<AuthConfig>;
   /** Upload limits, merged over the defaults. */
   uploadLimits?: Partial<UploadLimits>;
+  /** Task kinds the harness's in-process runner knows (none by default). */
+  taskKinds?: TaskKinds;
 }
 
 interface HttpResult<T> {
@@ -215,6 +218,19 @@ export async function createTestHarness(options: HarnessOptions = {}) {
   const createCaller = createCallerFactory(appRouter);
   let requestCounter = 0;
 
+  // One runner for the harness, with short timings so tests see heartbeats and retries quickly.
+  const tasks: TasksConfig = {
+    kinds: options.taskKinds ?? new Map(),
+    storage: new DiskBlobStorage(blobDir),
+    queue: { enqueue: () => Promise.resolve() },
+  };
+  const runner = createInProcessRunner(
+    { db, pubsub: adapters.pubsub, log, clock: systemClock, tasks },
+    { workerId: "api-tests", heartbeatMs: 100, pollMs: 50 },
+  );
+  tasks.queue = runner.queue;
+  await runner.start();
+
   /** Services and callers for a server with the given auth configuration, over the shared database and adapters. */
   function serve(authOverrides: Partial<AuthConfig> = {}) {
     const authConfig: AuthConfig = {
@@ -252,6 +268,7 @@ export async function createTestHarness(options: HarnessOptions = {}) {
       authenticate: auth.authenticate,
       generate,
       uploads,
+      tasks,
     };
     const host = new URL(authConfig.baseURL).host;
 
@@ -363,7 +380,10 @@ export async function createTestHarness(options: HarnessOptions = {}) {
      * limiter: `{ services, authConfig, caller, request, http }`.
      */
     serve,
+    tasks,
+    runner,
     async close() {
+      await runner.stop();
       await renderer.close();
       await adapters.close();
       await testDb.destroy();

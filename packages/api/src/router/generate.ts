@@ -11,10 +11,20 @@ import {
   type CardSummary,
   type CreatedCard,
 } from "@genflow/core/generate";
+import { createTask } from "@genflow/core/tasks";
+import { CARDS_BATCH_KIND, CardsBatchInput } from "@genflow/core/tasks/cards-batch";
+import { z } from "zod";
 
 import type { Context } from "../context";
 import { createTRPCRouter, enforceRateLimit, protectedProcedure, publicProcedure } from "../trpc";
+import { withFileUrls } from "./tasks";
 import { uploadsRouter } from "./uploads";
+
+/** A batch of cards, and the caller's key that makes creating it at most once. */
+export const CreateBatchInput = z.object({
+  batch: CardsBatchInput,
+  idempotencyKey: z.string().trim().min(1).max(200).optional(),
+});
 
 /** Where a card's image (or any `<key>.<ext>` name) is served, as an absolute URL. */
 export function cardImageUrl(ctx: Pick<Context, "services">, name: string): string {
@@ -76,5 +86,22 @@ export const generateRouter = createTRPCRouter({
   }),
 
   /** The caller's uploaded images, to use in image fields as `upload:<id>`. */
+  /**
+   * Many cards from one template and rows of JSON or CSV, as a task: it renders in the background,
+   * reports progress, and ends with a zip of the cards (see `tasks`).
+   */
+  batch: protectedProcedure.input(CreateBatchInput).mutation(async ({ ctx, input }) => {
+    await enforceRateLimit(ctx, "generate", `user:${ctx.user.id}`);
+    const { task, created } = await createTask(ctx.services, {
+      userId: ctx.user.id,
+      input: {
+        kind: CARDS_BATCH_KIND,
+        input: input.batch,
+        ...(input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey }),
+      },
+    });
+    return { task: withFileUrls(ctx, task), created };
+  }),
+
   uploads: uploadsRouter,
 });

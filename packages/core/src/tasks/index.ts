@@ -14,6 +14,7 @@ export {
 export { listTasks } from "./list-tasks";
 export type { TaskQueue, TasksConfig, TasksDeps } from "./ports";
 export { pruneTasks, type PruneTasksOptions } from "./prune-tasks";
+export { readTaskFile, ReadTaskFileInput } from "./read-task-file";
 export { retryTask } from "./retry-task";
 export {
   claimTask,
