@@ -16,12 +16,13 @@ import {
 } from "@genflow/core/generate";
 import type { HealthCheck, Logger, RateLimitPolicy } from "@genflow/core/ports";
 import { createInProcessRunner, pruneTasks, type TasksConfig } from "@genflow/core/tasks";
+import { builtInTaskKinds } from "@genflow/core/tasks/built-in";
 import { createDb, type DbHandle } from "@genflow/db";
 
 import type { Env } from "./env";
 import { databaseHealthCheck } from "./health";
 import type { HostMetrics } from "./metrics";
-import { serverTaskKinds, workerName } from "./task-kinds";
+import { workerName } from "./task-kinds";
 
 export interface ServerDeps {
   services: ApiServices;
@@ -144,7 +145,7 @@ export async function buildDeps(env: Env, options: BuildDepsOptions): Promise<Se
 
     // Durable runs: the database is the queue; this process runs handlers unless RUN_WORKERS=false.
     const tasks: TasksConfig = {
-      kinds: serverTaskKinds({ generate, storage: blobs }),
+      kinds: builtInTaskKinds({ generate, storage: blobs }),
       storage: blobs,
       queue: { enqueue: () => Promise.resolve() },
     };
