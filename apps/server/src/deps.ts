@@ -14,8 +14,20 @@ import {
   workerScript,
   type GenerateDeps,
 } from "@genflow/core/generate";
-import type { HealthCheck, Logger, RateLimitPolicy } from "@genflow/core/ports";
-import { createInProcessRunner, pruneTasks, type TasksConfig } from "@genflow/core/tasks";
+import type { HealthCheck, Logger, RateLimiter, RateLimitPolicy } from "@genflow/core/ports";
+import {
+  IMAGE_PROVIDER_RATE_POLICY,
+  imageProviderFromConfig,
+  imageProviderRatePolicy,
+  limiterGate,
+  type ImageProvider,
+} from "@genflow/core/image-providers";
+import {
+  createBullmqRunner,
+  createInProcessRunner,
+  pruneTasks,
+  type TasksConfig,
+} from "@genflow/core/tasks";
 import { builtInTaskKinds } from "@genflow/core/tasks/built-in";
 import { createDb, type DbHandle } from "@genflow/db";
 
@@ -82,6 +94,9 @@ export async function buildDeps(env: Env, options: BuildDepsOptions): Promise<Se
       images: { points: env.RATE_LIMIT_IMAGES_PER_MINUTE, durationSec: 60 },
       uploads: { points: env.RATE_LIMIT_UPLOADS_PER_MINUTE, durationSec: 60 },
       ...authRateLimitPolicies,
+      ...(env.imageProvider && {
+        [IMAGE_PROVIDER_RATE_POLICY]: imageProviderRatePolicy(env.imageProvider.qps),
+      }),
     };
     // Redis when REDIS_URL is set (shared by every process, degrading to in-process on outages).
     const shared = await createAdapters({
@@ -143,16 +158,32 @@ export async function buildDeps(env: Env, options: BuildDepsOptions): Promise<Se
       limits: { ...DEFAULT_UPLOAD_LIMITS, maxBytes: env.UPLOAD_MAX_BYTES },
     };
 
-    // Durable runs: the database is the queue; this process runs handlers unless RUN_WORKERS=false.
+    // Durable runs. Without Redis the database is the queue (the in-process runner); with
+    // REDIS_URL tasks become BullMQ jobs that any worker (apps/worker) takes. Either way this
+    // process runs handlers too unless RUN_WORKERS=false.
     const tasks: TasksConfig = {
-      kinds: builtInTaskKinds({ generate, storage: blobs }),
+      kinds: builtInTaskKinds({
+        generate,
+        storage: blobs,
+        imageProvider: buildImageProvider(env, shared.rateLimiter, log),
+      }),
       storage: blobs,
       queue: { enqueue: () => Promise.resolve() },
     };
-    const runner = createInProcessRunner(
-      { ...core, tasks },
-      { workerId: workerName(), runHandlers: env.RUN_WORKERS },
-    );
+    const runner = env.REDIS_URL
+      ? createBullmqRunner(
+          { ...core, tasks },
+          {
+            workerId: workerName(),
+            redisUrl: env.REDIS_URL,
+            keyPrefix: env.REDIS_KEY_PREFIX,
+            runHandlers: env.RUN_WORKERS,
+          },
+        )
+      : createInProcessRunner(
+          { ...core, tasks },
+          { workerId: workerName(), runHandlers: env.RUN_WORKERS },
+        );
     tasks.queue = runner.queue;
     await runner.start();
     closers.push(() => runner.stop());
@@ -185,6 +216,23 @@ export async function buildDeps(env: Env, options: BuildDepsOptions): Promise<Se
     await close();
     throw error;
   }
+}
+
+/**
+ * The text-to-image client when IMAGE_PROVIDER is set, held to IMAGE_PROVIDER_QPS requests per
+ * second across every process sharing the rate limiter (Redis when configured).
+ */
+function buildImageProvider(env: Env, rateLimiter: RateLimiter, log: Logger): ImageProvider | null {
+  const config = env.imageProvider;
+  if (!config) return null;
+  const provider = imageProviderFromConfig(config, {
+    rateGate: limiterGate(rateLimiter, config.provider),
+  });
+  log.info(
+    { provider: provider.id, model: provider.model, qps: config.qps },
+    "image provider ready",
+  );
+  return provider;
 }
 
 const RETENTION_INTERVAL_MS = 60 * 60 * 1000;

@@ -2,6 +2,8 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { isDomainError } from "@genflow/core/errors";
+import { parseImageProviderEnv, type ImageProviderConfig } from "@genflow/core/image-providers";
 import { createEnv } from "@t3-oss/env-core";
 import { z } from "zod";
 
@@ -104,26 +106,59 @@ function issueName(issue: { path?: readonly (PropertyKey | { key: PropertyKey })
 }
 
 /**
+ * The text-to-image provider (IMAGE_PROVIDER and the variables of the chosen one, read by core's
+ * `parseImageProviderEnv`), or the problems with it as lines of the configuration message. The
+ * messages name variables, never their values.
+ */
+function readImageProvider(source: Record<string, string | undefined>): {
+  config: ImageProviderConfig | null;
+  problems: string[];
+} {
+  try {
+    return { config: parseImageProviderEnv(source), problems: [] };
+  } catch (error) {
+    if (!isDomainError(error) || error.code !== "VALIDATION") throw error;
+    const fieldErrors = (error.details?.["fieldErrors"] ?? {}) as Record<string, string[]>;
+    const problems = Object.entries(fieldErrors).flatMap(([variable, messages]) =>
+      messages.map((message) => {
+        const said = message.startsWith(`${variable} `)
+          ? message.slice(variable.length + 1)
+          : message;
+        return `  - ${variable}: ${said}`;
+      }),
+    );
+    return { config: null, problems: problems.length > 0 ? problems : [`  - ${error.message}`] };
+  }
+}
+
+const invalidConfiguration = (lines: string[]) =>
+  new EnvError(`Invalid configuration:\n${lines.join("\n")}\nSee .env.example.`);
+
+/**
  * Every variable the server reads, validated once at start (see .env.example). Throws an
- * {@link EnvError} naming every problem at once.
+ * {@link EnvError} naming every problem at once. `imageProvider` is the parsed text-to-image
+ * provider (with its credentials; never log it), or null when IMAGE_PROVIDER is unset.
  */
 export function loadEnv(source: Record<string, string | undefined> = process.env) {
   // env-core deletes empty strings from the object it is given; never touch the caller's.
   const runtimeEnv = { ...source };
   const production = runtimeEnv.NODE_ENV === "production";
+  const imageProvider = readImageProvider({ ...source });
   const env = createEnv({
     runtimeEnv,
     emptyStringAsUndefined: true,
     server: schema(production),
     onValidationError(issues) {
       const lines = issues.map((issue) => `  - ${issueName(issue)}: ${issue.message}`);
-      throw new EnvError(`Invalid configuration:\n${lines.join("\n")}\nSee .env.example.`);
+      throw invalidConfiguration([...lines, ...imageProvider.problems]);
     },
   });
+  if (imageProvider.problems.length > 0) throw invalidConfiguration(imageProvider.problems);
   return {
     ...env,
     PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
     BLOB_DIR: env.BLOB_DIR ?? path.join(env.DATA_DIR, "blobs"),
+    imageProvider: imageProvider.config,
   };
 }
 

@@ -6,6 +6,8 @@ export const e2eEnv = {
   databaseUrl: process.env.DATABASE_URL,
   /** Share cache, limits and events through Redis. */
   redisUrl: process.env.REDIS_URL,
+  /** Where screenshots go (default: test-output/screenshots/ in this app). */
+  screenshotDir: process.env.E2E_SCREENSHOT_DIR,
 };
 
 /** The environment for `vite build`: a production build even though tests run with NODE_ENV=test. */

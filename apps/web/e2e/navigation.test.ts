@@ -71,10 +71,16 @@ describe("navigation lists only what the caller can use", () => {
         expect(await navItems(admin)).toEqual([
           "nav-home",
           "nav-studio",
+          "nav-tasks",
           "nav-api-keys",
           "nav-panel",
         ]);
-        expect(await navItems(member)).toEqual(["nav-home", "nav-studio", "nav-api-keys"]);
+        expect(await navItems(member)).toEqual([
+          "nav-home",
+          "nav-studio",
+          "nav-tasks",
+          "nav-api-keys",
+        ]);
         await screenshot(member, "nav-01-member-production-light-en");
         // Typing the address does not help either.
         await member.goto("/panel");
@@ -97,6 +103,7 @@ describe("navigation lists only what the caller can use", () => {
         expect(await navItems(member)).toEqual([
           "nav-home",
           "nav-studio",
+          "nav-tasks",
           "nav-api-keys",
           "nav-panel",
         ]);

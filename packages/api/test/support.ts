@@ -16,7 +16,14 @@ import {
 import { ERROR_CODES } from "@genflow/core/errors";
 import { createInProcessRunner, type TaskKinds, type TasksConfig } from "@genflow/core/tasks";
 import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from "@genflow/core/uploads";
-import type { Cache, Logger, PubSub, RateLimiter, RateLimitPolicy } from "@genflow/core/ports";
+import type {
+  BlobStorage,
+  Cache,
+  Logger,
+  PubSub,
+  RateLimiter,
+  RateLimitPolicy,
+} from "@genflow/core/ports";
 import { systemClock } from "@genflow/core/ports";
 import type { Database } from "@genflow/db";
 import { createTestDatabase, type TestDatabase } from "@genflow/db/testing";
@@ -74,8 +81,11 @@ export interface HarnessOptions {
   auth?: Partial<AuthConfig>;
   /** Upload limits, merged over the defaults. */
   uploadLimits?: Partial<UploadLimits>;
-  /** Task kinds the harness's in-process runner knows (none by default). */
-  taskKinds?: TaskKinds;
+  /**
+   * Task kinds the harness's in-process runner knows (none by default); a function gets the
+   * harness's task file storage, for kinds that store files.
+   */
+  taskKinds?: TaskKinds | ((deps: { storage: BlobStorage }) => TaskKinds);
 }
 
 interface HttpResult<T> {
@@ -219,9 +229,13 @@ export async function createTestHarness(options: HarnessOptions = {}) {
   let requestCounter = 0;
 
   // One runner for the harness, with short timings so tests see heartbeats and retries quickly.
+  const taskStorage = new DiskBlobStorage(blobDir);
   const tasks: TasksConfig = {
-    kinds: options.taskKinds ?? new Map(),
-    storage: new DiskBlobStorage(blobDir),
+    kinds:
+      typeof options.taskKinds === "function"
+        ? options.taskKinds({ storage: taskStorage })
+        : (options.taskKinds ?? new Map()),
+    storage: taskStorage,
     queue: { enqueue: () => Promise.resolve() },
   };
   const runner = createInProcessRunner(

@@ -6,7 +6,9 @@ import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playw
 
 import { e2eEnv } from "../env";
 
-const screenshotDir = path.resolve(import.meta.dirname, "..", "..", "test-output", "screenshots");
+const screenshotDir =
+  e2eEnv.screenshotDir ??
+  path.resolve(import.meta.dirname, "..", "..", "test-output", "screenshots");
 
 /** The system Chromium, headless. Browsers are never downloaded. */
 export function launchBrowser(): Promise<Browser> {
@@ -38,7 +40,7 @@ export function newContext(
   });
 }
 
-/** Saves a PNG (the full page unless told otherwise) under test-output/screenshots/. */
+/** Saves a PNG (the full page unless told otherwise) under test-output/screenshots/ (or E2E_SCREENSHOT_DIR). */
 export async function screenshot(
   page: Page,
   name: string,

@@ -53,9 +53,12 @@ export function useSecondsUntil(until: number | null): number {
 export function FormFailureAlert({
   failure,
   secondsLeft,
+  issues = [],
 }: {
   failure: ApiFailure;
   secondsLeft: number;
+  /** What the server said about the input that no field shows, one line each. */
+  issues?: readonly string[];
 }) {
   const { t } = useTranslation();
   const limited = failure.code === "LIMIT_EXCEEDED";
@@ -67,6 +70,13 @@ export function FormFailureAlert({
             ? t("auth.rateLimited", { seconds: secondsLeft })
             : t("auth.rateLimitedReady")}
         </p>
+      ) : null}
+      {issues.length > 0 ? (
+        <ul className="list-disc space-y-0.5 pl-4" data-testid="failure-issues">
+          {issues.map((issue) => (
+            <li key={issue}>{issue}</li>
+          ))}
+        </ul>
       ) : null}
       {failure.requestId ? (
         <p className="mt-1 font-mono text-xs opacity-75">

@@ -44,3 +44,9 @@ export function readApiFailure(error: unknown): ApiFailure {
     retryAfterMs,
   };
 }
+
+/** The envelope's raw `details` (row problems, form errors…), or null when there are none. */
+export function readErrorDetails(error: unknown): Record<string, unknown> | null {
+  const data = isRecord(error) && isRecord(error.data) ? error.data : null;
+  return data && isRecord(data.details) ? data.details : null;
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { formatRelative } from "./format";
+import { formatDuration, formatRelative } from "./format";
 
 const now = Date.UTC(2026, 0, 15, 12, 0, 0);
 
@@ -14,5 +14,19 @@ describe("formatRelative", () => {
 
   it("says 'now' for the current moment", () => {
     expect(formatRelative(new Date(now), "en", now)).toBe("now");
+  });
+});
+
+describe("formatDuration", () => {
+  it("rounds to the one unit that reads best, in the UI language", () => {
+    expect(formatDuration(45_200, "en")).toBe("45 sec");
+    expect(formatDuration(3 * 60_000 + 20_000, "en")).toBe("3 min");
+    expect(formatDuration(90 * 60_000, "en")).toBe("1.5 hr");
+    expect(formatDuration(3 * 60_000, "zh-CN")).toBe("3分钟");
+  });
+
+  it("never says a wait takes no time", () => {
+    expect(formatDuration(0, "en")).toBe("1 sec");
+    expect(formatDuration(120, "en")).toBe("1 sec");
   });
 });

@@ -30,3 +30,23 @@ export function formatDateTime(date: Date, language: string): string {
 export function formatDate(date: Date, language: string): string {
   return new Intl.DateTimeFormat(language, { dateStyle: "medium" }).format(date);
 }
+
+/**
+ * A duration the way people say it, rounded to one unit: "45 sec", "3 min", "1.5 hr" (in the UI
+ * language). Under a second reads as "1 sec": a wait is never shown as zero.
+ */
+export function formatDuration(ms: number, language: string): string {
+  const seconds = Math.max(1, Math.round(ms / 1000));
+  const [unit, value, digits] =
+    seconds < 60
+      ? (["second", seconds, 0] as const)
+      : seconds < 3600
+        ? (["minute", Math.round(seconds / 60), 0] as const)
+        : (["hour", seconds / 3600, 1] as const);
+  return new Intl.NumberFormat(language, {
+    style: "unit",
+    unit,
+    unitDisplay: "short",
+    maximumFractionDigits: digits,
+  }).format(value);
+}

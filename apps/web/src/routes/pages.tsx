@@ -8,6 +8,7 @@ import { NotFoundPage } from "./not-found-page";
 
 const PanelPage = lazy(() => import("../panel"));
 const StudioPage = lazy(() => import("../features/studio"));
+const TasksPage = lazy(() => import("../features/tasks"));
 
 export function HomeRoute() {
   const { session, panel } = useSignedIn();
@@ -23,6 +24,15 @@ export function StudioRoute() {
   return (
     <Suspense fallback={<FullPageLoader />}>
       <StudioPage />
+    </Suspense>
+  );
+}
+
+/** The caller's background tasks (batches, AI images), loaded on demand. */
+export function TasksRoute() {
+  return (
+    <Suspense fallback={<FullPageLoader />}>
+      <TasksPage />
     </Suspense>
   );
 }

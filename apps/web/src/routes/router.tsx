@@ -4,7 +4,7 @@ import { SignInPage } from "../features/auth/sign-in-page";
 import { SignUpPage } from "../features/auth/sign-up-page";
 import { RedirectSignedIn, RequireSession } from "./guards";
 import { NotFoundPage } from "./not-found-page";
-import { ApiKeysRoute, HomeRoute, PanelRoute, StudioRoute } from "./pages";
+import { ApiKeysRoute, HomeRoute, PanelRoute, StudioRoute, TasksRoute } from "./pages";
 import { RouteError } from "./route-error";
 
 /**
@@ -32,8 +32,9 @@ export function createRouter() {
               // One page for both sections, so the draft survives moving between them.
               path: "/studio",
               element: <StudioRoute />,
-              children: [{ index: true }, { path: "history" }],
+              children: [{ index: true }, { path: "history" }, { path: "image" }],
             },
+            { path: "/tasks", element: <TasksRoute /> },
             { path: "/panel", element: <PanelRoute /> },
             { path: "*", element: <NotFoundPage /> },
           ],

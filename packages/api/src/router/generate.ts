@@ -11,8 +11,14 @@ import {
   type CardSummary,
   type CreatedCard,
 } from "@genflow/core/generate";
+import { IMAGE_PROVIDER_IDS } from "@genflow/core/image-providers";
 import { createTask } from "@genflow/core/tasks";
 import { CARDS_BATCH_KIND, CardsBatchInput } from "@genflow/core/tasks/cards-batch";
+import {
+  createImageTask,
+  ImageGenerateInput,
+  imageProviderOf,
+} from "@genflow/core/tasks/image-generate";
 import { z } from "zod";
 
 import type { Context } from "../context";
@@ -25,6 +31,20 @@ export const CreateBatchInput = z.object({
   batch: CardsBatchInput,
   idempotencyKey: z.string().trim().min(1).max(200).optional(),
 });
+
+/** Images from a text prompt, and the caller's key that makes creating the task at most once. */
+export const CreateImageInput = z.object({
+  image: ImageGenerateInput,
+  idempotencyKey: z.string().trim().min(1).max(200).optional(),
+});
+
+/** Whether this server can make images from text, and with what (never its credentials). */
+export const ImageProviderStatus = z.object({
+  configured: z.boolean(),
+  provider: z.enum(IMAGE_PROVIDER_IDS).nullable(),
+  model: z.string().nullable(),
+});
+export type ImageProviderStatus = z.infer<typeof ImageProviderStatus>;
 
 /** Where a card's image (or any `<key>.<ext>` name) is served, as an absolute URL. */
 export function cardImageUrl(ctx: Pick<Context, "services">, name: string): string {
@@ -85,7 +105,6 @@ export const generateRouter = createTRPCRouter({
     return { id: input.id };
   }),
 
-  /** The caller's uploaded images, to use in image fields as `upload:<id>`. */
   /**
    * Many cards from one template and rows of JSON or CSV, as a task: it renders in the background,
    * reports progress, and ends with a zip of the cards (see `tasks`).
@@ -103,5 +122,29 @@ export const generateRouter = createTRPCRouter({
     return { task: withFileUrls(ctx, task), created };
   }),
 
+  /**
+   * Images from a text prompt, as a task: the configured provider makes them in the background,
+   * and the task ends with each image (`url`, a WebP `thumbnailUrl`, its size) and `images.zip`
+   * (see `tasks`). UNAVAILABLE when no image provider is configured (see `imageProvider`).
+   */
+  image: protectedProcedure.input(CreateImageInput).mutation(async ({ ctx, input }) => {
+    await enforceRateLimit(ctx, "generate", `user:${ctx.user.id}`);
+    const { task, created } = await createImageTask(ctx.services, {
+      userId: ctx.user.id,
+      input: input.image,
+      idempotencyKey: input.idempotencyKey,
+    });
+    return { task: withFileUrls(ctx, task), created };
+  }),
+
+  /** Whether `image` can be used here: the provider and model, or `configured: false`. */
+  imageProvider: protectedProcedure.output(ImageProviderStatus).query(({ ctx }) => {
+    const info = imageProviderOf(ctx.services.tasks.kinds);
+    return info
+      ? { configured: true, provider: info.id, model: info.model }
+      : { configured: false, provider: null, model: null };
+  }),
+
+  /** The caller's uploaded images, to use in image fields as `upload:<id>`. */
   uploads: uploadsRouter,
 });

@@ -26,6 +26,14 @@ export {
   type AttemptOutcome,
   type StopReason,
 } from "./runner/attempt";
+export { createBullmqRunner, type BullmqRunner, type BullmqRunnerOptions } from "./runner/bullmq";
+export {
+  taskJobId,
+  taskQueueName,
+  taskQueuePrefix,
+  TASK_JOB_OPTIONS,
+  type TaskJobData,
+} from "./runner/bullmq-queues";
 export {
   createInProcessRunner,
   type InProcessRunner,

@@ -7,8 +7,17 @@ import type { TaskKinds } from "./kinds";
  * task ids (in-process: a wake-up of the local runner; BullMQ: a job per attempt).
  */
 export interface TaskQueue {
-  /** The task is queued (new, retried, or backing off until `runAfter`): have it run. */
-  enqueue(task: { id: string; kind: string; runAfter: Date; priority: number }): Promise<void>;
+  /**
+   * The task is queued (new, retried, or backing off until `runAfter`): have it run. `attempts`
+   * (so far) tells one queued spell of a task from the next, e.g. for a queue's job ids.
+   */
+  enqueue(task: {
+    id: string;
+    kind: string;
+    runAfter: Date;
+    priority: number;
+    attempts: number;
+  }): Promise<void>;
 }
 
 export interface TasksConfig {

@@ -29,7 +29,7 @@ export function Alert({
         className={cx("mt-0.5 size-4 shrink-0", tone === "warning" && "text-warning")}
         aria-hidden
       />
-      <div className="min-w-0 space-y-1">
+      <div className="min-w-0 flex-1 space-y-1">
         <p className="font-medium">{title}</p>
         {children ? <div className="text-[13px] opacity-90">{children}</div> : null}
       </div>

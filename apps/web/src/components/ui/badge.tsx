@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import type { ComponentProps } from "react";
 
 import { cx } from "../../lib/cx";
 
@@ -14,11 +14,8 @@ export function Badge({
   tone = "neutral",
   children,
   className,
-}: {
-  tone?: keyof typeof TONES;
-  children: ReactNode;
-  className?: string;
-}) {
+  ...props
+}: ComponentProps<"span"> & { tone?: keyof typeof TONES }) {
   return (
     <span
       className={cx(
@@ -26,6 +23,7 @@ export function Badge({
         TONES[tone],
         className,
       )}
+      {...props}
     >
       {children}
     </span>

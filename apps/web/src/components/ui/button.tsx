@@ -19,6 +19,22 @@ const SIZES = {
   icon: "size-8 rounded-md",
 } as const;
 
+const BASE =
+  "inline-flex shrink-0 cursor-pointer items-center justify-center font-medium whitespace-nowrap transition-colors select-none disabled:cursor-not-allowed disabled:opacity-55";
+
+/** A button's look, for links that act as buttons (downloads, navigation). */
+export function buttonClass({
+  variant = "secondary",
+  size = "md",
+  className,
+}: {
+  variant?: keyof typeof VARIANTS;
+  size?: keyof typeof SIZES;
+  className?: string | undefined;
+} = {}): string {
+  return cx(BASE, VARIANTS[variant], SIZES[size], className);
+}
+
 export interface ButtonProps extends ComponentProps<"button"> {
   variant?: keyof typeof VARIANTS;
   size?: keyof typeof SIZES;
@@ -40,12 +56,7 @@ export function Button({
       type={type}
       disabled={disabled ?? loading}
       aria-busy={loading || undefined}
-      className={cx(
-        "inline-flex shrink-0 cursor-pointer items-center justify-center font-medium whitespace-nowrap transition-colors select-none disabled:cursor-not-allowed disabled:opacity-55",
-        VARIANTS[variant],
-        SIZES[size],
-        className,
-      )}
+      className={buttonClass({ variant, size, className })}
       {...props}
     >
       {loading ? <Spinner className="size-4" /> : null}

@@ -14,8 +14,12 @@ interface DialogProps {
   footer?: ReactNode;
   /** When false, Escape and backdrop clicks do not close it (e.g. while showing a secret once). */
   dismissible?: boolean;
+  /** How wide it may grow: `md` for questions and short forms, wider for richer content. */
+  size?: keyof typeof SIZES;
   className?: string;
 }
+
+const SIZES = { md: "max-w-md", lg: "max-w-2xl", xl: "max-w-5xl" } as const;
 
 /** A modal on the native <dialog> element: focus trapping, Escape and top layer for free. */
 export function Dialog({
@@ -26,6 +30,7 @@ export function Dialog({
   children,
   footer,
   dismissible = true,
+  size = "md",
   className,
 }: DialogProps) {
   const { t } = useTranslation();
@@ -55,13 +60,15 @@ export function Dialog({
         if (dismissible && event.target === ref.current) onClose();
       }}
       className={cx(
-        "m-auto w-[calc(100%-2rem)] max-w-md rounded-xl border border-line bg-surface p-0 text-fg shadow-2xl shadow-black/20",
+        "m-auto max-h-[calc(100dvh-2rem)] w-[calc(100%-2rem)] overflow-hidden rounded-xl border border-line bg-surface p-0 text-fg shadow-2xl shadow-black/20",
+        SIZES[size],
         className,
       )}
     >
       {open ? (
-        <div className="flex flex-col">
-          <header className="flex items-start justify-between gap-4 px-5 pt-5">
+        // Long content scrolls between the header and the footer, which stay in view.
+        <div className="flex max-h-[calc(100dvh-2rem)] flex-col">
+          <header className="flex shrink-0 items-start justify-between gap-4 px-5 pt-5">
             <div className="min-w-0">
               <h2 id={titleId} className="text-base font-semibold">
                 {title}
@@ -83,13 +90,15 @@ export function Dialog({
               </button>
             ) : null}
           </header>
-          {children ? <div className="px-5 pt-4">{children}</div> : null}
+          {children ? (
+            <div className="min-h-0 flex-1 overflow-y-auto px-5 pt-4 pb-1">{children}</div>
+          ) : null}
           {footer ? (
-            <footer className="mt-5 flex flex-col-reverse gap-2 border-t border-line bg-subtle/60 px-5 py-3 sm:flex-row sm:justify-end">
+            <footer className="mt-5 flex shrink-0 flex-col-reverse gap-2 border-t border-line bg-subtle/60 px-5 py-3 sm:flex-row sm:justify-end">
               {footer}
             </footer>
           ) : (
-            <div className="h-5" />
+            <div className="h-5 shrink-0" />
           )}
         </div>
       ) : null}

@@ -4,11 +4,13 @@ import type { ReactNode } from "react";
 import { readApiFailure } from "../../lib/errors";
 import { trpc } from "../../lib/trpc";
 import { useOnline } from "../../lib/use-online";
+import { connectionStatusOf } from "./connection-status";
+import type { ConnectionStatus } from "./connection-status";
 import { addActivity, loadActivity, saveActivity } from "./activity-store";
 import type { ActivityEvent } from "./activity-store";
 import { useEventInvalidation } from "./event-invalidation";
 
-export type ConnectionStatus = "connecting" | "online" | "reconnecting" | "offline";
+export type { ConnectionStatus } from "./connection-status";
 
 interface LiveEventsState {
   events: ActivityEvent[];
@@ -60,11 +62,12 @@ export function LiveEventsProvider({ userId, children }: { userId: string; child
   const { reset } = subscription;
   const reconnect = useCallback(() => reset(), [reset]);
 
-  let status: ConnectionStatus;
-  if (!online || subscription.status === "error") status = "offline";
-  else if (subscription.status === "pending") status = "online";
-  else if (connectedOnce || subscription.error) status = "reconnecting";
-  else status = "connecting";
+  const status = connectionStatusOf({
+    online,
+    subscription: subscription.status,
+    connectedOnce,
+    failed: Boolean(subscription.error),
+  });
 
   const value = useMemo<LiveEventsState>(
     () => ({ events, status, stopped: subscription.status === "error", reconnect }),

@@ -1,4 +1,4 @@
-import { Globe, Lock, Sparkles } from "lucide-react";
+import { Boxes, Globe, Lock, Sparkles } from "lucide-react";
 import { useTranslation } from "react-i18next";
 
 import { FormFailureAlert, useSecondsUntil } from "../../components/form-failure";
@@ -8,15 +8,10 @@ import type { ApiFailure } from "../../lib/errors";
 import { FORMATS, SCALES, dimensionsOf, effectiveScale, scaleFits } from "./design";
 import type { Design, Scale } from "./design";
 import { Segmented } from "./segmented";
+import { FORMAT_LABELS } from "./format-labels";
 import type { ImageFormat, Visibility } from "./types";
 
-export const FORMAT_LABELS: Record<ImageFormat, string> = {
-  png: "PNG",
-  webp: "WebP",
-  jpeg: "JPEG",
-  avif: "AVIF",
-  svg: "SVG",
-};
+export { FORMAT_LABELS } from "./format-labels";
 
 /** Format, scale and visibility of the card, and the button that creates it. */
 export function OutputSettings({
@@ -25,6 +20,7 @@ export function OutputSettings({
   onScale,
   onVisibility,
   onCreate,
+  onBatch,
   creating,
   canCreate,
   failure,
@@ -36,6 +32,8 @@ export function OutputSettings({
   onScale: (scale: Scale) => void;
   onVisibility: (visibility: Visibility) => void;
   onCreate: () => void;
+  /** Opens the batch dialog: many cards of this design from rows of data. */
+  onBatch: () => void;
   creating: boolean;
   canCreate: boolean;
   failure: ApiFailure | null;
@@ -112,19 +110,31 @@ export function OutputSettings({
       </div>
       <div className="space-y-3 border-t border-line bg-subtle/60 px-5 py-4">
         {failure ? <FormFailureAlert failure={failure} secondsLeft={secondsLeft} /> : null}
-        <Button
-          variant="primary"
-          size="lg"
-          className="w-full"
-          onClick={onCreate}
-          loading={creating}
-          disabled={creating || !canCreate || secondsLeft > 0}
-          aria-keyshortcuts="Control+Enter Meta+Enter"
-          data-testid="create-card"
-        >
-          {creating ? null : <Sparkles className="size-4" aria-hidden />}
-          {creating ? t("studio.output.creating") : t("studio.output.create")}
-        </Button>
+        <div className="flex gap-2">
+          <Button
+            variant="primary"
+            size="lg"
+            className="min-w-0 flex-1"
+            onClick={onCreate}
+            loading={creating}
+            disabled={creating || !canCreate || secondsLeft > 0}
+            aria-keyshortcuts="Control+Enter Meta+Enter"
+            data-testid="create-card"
+          >
+            {creating ? null : <Sparkles className="size-4" aria-hidden />}
+            {creating ? t("studio.output.creating") : t("studio.output.create")}
+          </Button>
+          <Button
+            size="lg"
+            onClick={onBatch}
+            disabled={!canCreate}
+            title={t("studio.batch.openHint")}
+            data-testid="open-batch"
+          >
+            <Boxes className="size-4" aria-hidden />
+            {t("studio.batch.open")}
+          </Button>
+        </div>
         <p className="text-center text-xs text-fg-subtle">{t("studio.output.createHint")}</p>
       </div>
     </Card>

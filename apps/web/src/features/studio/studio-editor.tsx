@@ -1,8 +1,11 @@
-import { useEffect, useMemo, useRef } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import type { Dispatch, KeyboardEvent, SetStateAction } from "react";
 import { useTranslation } from "react-i18next";
+import { useSearchParams } from "react-router";
 
 import { trpc } from "../../lib/trpc";
+import { BatchDialog } from "./batch-dialog";
+import type { BatchSettings } from "./batch-dialog";
 import { cardIssuesOf } from "./card-issues";
 import { fieldWarnings } from "./card-warnings";
 import { ContentForm } from "./content-form";
@@ -17,6 +20,8 @@ import {
 import type { Design } from "./design";
 import { DesignSettings } from "./design-settings";
 import type { Draft } from "./draft";
+import { templateName } from "./labels";
+import { FORMAT_LABELS } from "./format-labels";
 import { OutputSettings } from "./output-settings";
 import { PreviewPanel } from "./preview-panel";
 import { ResultPanel } from "./result-panel";
@@ -46,6 +51,12 @@ export function StudioEditor({
   const language = i18n.resolvedLanguage === "zh-CN" ? "zh" : "en";
   const resultRef = useRef<HTMLDivElement>(null);
   const revealResult = useRef(false);
+  // `/studio?batch=1` (from the Tasks page) opens the batch dialog.
+  const [params, setParams] = useSearchParams();
+  const [batchOpen, setBatchOpen] = useState(() => params.get("batch") === "1");
+  useEffect(() => {
+    if (params.has("batch")) setParams({}, { replace: true });
+  }, [params, setParams]);
 
   const fallback = templates[0];
   const template = templates.find((entry) => entry.id === draft.templateId) ?? fallback;
@@ -143,73 +154,95 @@ export function StudioEditor({
   };
 
   const aspect = dimensionsOf(size) ?? SIZE_PRESETS.og;
+  const batchSettings = useMemo<BatchSettings | null>(() => {
+    if (!cardInput) return null;
+    const { fields: _fields, ...settings } = cardInput;
+    return settings;
+  }, [cardInput]);
+  const batchDescription = t("studio.batch.description", {
+    template: templateName(t, template),
+    size: t("studio.design.dimensions", aspect),
+    format: FORMAT_LABELS[format],
+  });
 
   return (
-    <div onKeyDown={onKeyDown}>
-      <TemplatePicker
-        templates={templates}
-        value={template.id}
-        language={language}
-        onChange={(next) => change((current) => ({ ...current, templateId: next.id }))}
-      />
-      <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,1.2fr)]">
-        <div className="lg:sticky lg:top-20 lg:order-2">
-          <PreviewPanel
-            live={live}
-            issues={previewIssues}
-            sizeValid={previewInput !== null}
-            aspect={aspect}
-          />
-        </div>
-        <div className="min-w-0 space-y-6 lg:order-1">
-          <ContentForm
-            specs={specs}
-            values={values}
-            onChange={setValue}
-            onSample={(sample) =>
-              change((current) => ({
-                ...current,
-                values: { ...current.values, [template.id]: sampleValues(template, sample) },
-                missingImages: { ...current.missingImages, [template.id]: [] },
-              }))
-            }
-            errors={issues.fields}
-            warnings={warnings}
-            missingImages={draft.missingImages[template.id] ?? []}
-            onDismissMissing={() =>
-              change((current) => ({
-                ...current,
-                missingImages: { ...current.missingImages, [template.id]: [] },
-              }))
-            }
-          />
-          <DesignSettings
-            size={size}
-            theme={theme}
-            themes={template.themes}
-            onSize={(next) => change((current) => ({ ...current, size: next }))}
-            onTheme={(next) => change((current) => ({ ...current, theme: next }))}
-            errors={issues.settings}
-          />
-          <OutputSettings
-            design={design}
-            onFormat={(next) => change((current) => ({ ...current, format: next }))}
-            onScale={(next) => change((current) => ({ ...current, scale: next }))}
-            onVisibility={(next) => change((current) => ({ ...current, visibility: next }))}
-            onCreate={submit}
-            creating={create.isPending}
-            canCreate={previewInput !== null}
-            failure={createIssues.failure}
-            retryAt={retryAt}
-            scaleErrors={issues.settings.scale}
-          />
-          {result ? (
-            <div ref={resultRef} className="scroll-mt-20">
-              <ResultPanel result={result} outdated={resultOutdated} />
-            </div>
-          ) : null}
+    <>
+      <div onKeyDown={onKeyDown}>
+        <TemplatePicker
+          templates={templates}
+          value={template.id}
+          language={language}
+          onChange={(next) => change((current) => ({ ...current, templateId: next.id }))}
+        />
+        <div className="grid items-start gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,1.2fr)]">
+          <div className="lg:sticky lg:top-20 lg:order-2">
+            <PreviewPanel
+              live={live}
+              issues={previewIssues}
+              sizeValid={previewInput !== null}
+              aspect={aspect}
+            />
+          </div>
+          <div className="min-w-0 space-y-6 lg:order-1">
+            <ContentForm
+              specs={specs}
+              values={values}
+              onChange={setValue}
+              onSample={(sample) =>
+                change((current) => ({
+                  ...current,
+                  values: { ...current.values, [template.id]: sampleValues(template, sample) },
+                  missingImages: { ...current.missingImages, [template.id]: [] },
+                }))
+              }
+              errors={issues.fields}
+              warnings={warnings}
+              missingImages={draft.missingImages[template.id] ?? []}
+              onDismissMissing={() =>
+                change((current) => ({
+                  ...current,
+                  missingImages: { ...current.missingImages, [template.id]: [] },
+                }))
+              }
+            />
+            <DesignSettings
+              size={size}
+              theme={theme}
+              themes={template.themes}
+              onSize={(next) => change((current) => ({ ...current, size: next }))}
+              onTheme={(next) => change((current) => ({ ...current, theme: next }))}
+              errors={issues.settings}
+            />
+            <OutputSettings
+              design={design}
+              onFormat={(next) => change((current) => ({ ...current, format: next }))}
+              onScale={(next) => change((current) => ({ ...current, scale: next }))}
+              onVisibility={(next) => change((current) => ({ ...current, visibility: next }))}
+              onCreate={submit}
+              onBatch={() => setBatchOpen(true)}
+              creating={create.isPending}
+              canCreate={previewInput !== null}
+              failure={createIssues.failure}
+              retryAt={retryAt}
+              scaleErrors={issues.settings.scale}
+            />
+            {result ? (
+              <div ref={resultRef} className="scroll-mt-20">
+                <ResultPanel result={result} outdated={resultOutdated} />
+              </div>
+            ) : null}
+          </div>
         </div>
       </div>
-    </div>
+      {/* Outside the editor: its Ctrl+Enter (create a card) must not fire from the dialog. */}
+      <BatchDialog
+        open={batchOpen}
+        onClose={() => setBatchOpen(false)}
+        specs={specs}
+        values={values}
+        settings={batchSettings}
+        description={batchDescription}
+      />
+    </>
   );
 }

@@ -1,4 +1,4 @@
-import { History, LayoutTemplate, PencilRuler } from "lucide-react";
+import { History, LayoutTemplate, PencilRuler, WandSparkles } from "lucide-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { NavLink, useMatch, useNavigate } from "react-router";
@@ -11,6 +11,7 @@ import { EmptyState } from "../../components/ui/empty-state";
 import { Skeleton } from "../../components/ui/skeleton";
 import { cx } from "../../lib/cx";
 import { trpc } from "../../lib/trpc";
+import { AiImageTab } from "./ai-image-tab";
 import { designFromHistory } from "./design";
 import { INITIAL_DRAFT, withDesign } from "./draft";
 import type { Draft } from "./draft";
@@ -39,6 +40,10 @@ function Tabs() {
         <History className="size-4" aria-hidden />
         {t("studio.tabHistory")}
       </NavLink>
+      <NavLink to="/studio/image" className={tab} data-testid="studio-tab-image">
+        <WandSparkles className="size-4" aria-hidden />
+        {t("studio.tabImage")}
+      </NavLink>
     </nav>
   );
 }
@@ -60,13 +65,14 @@ function EditorSkeleton() {
 }
 
 /**
- * The card studio at /studio (editor) and /studio/history. The draft and the last created card
- * live here, so moving between the two keeps them.
+ * The studio at /studio (card editor), /studio/history (cards made) and /studio/image (AI
+ * images). The card draft and the last created card live here, so moving between them keeps them.
  */
 export function StudioPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const onHistory = useMatch("/studio/history") !== null;
+  const onImage = useMatch("/studio/image") !== null;
   const templates = trpc.generate.templates.useQuery(undefined, {
     staleTime: Number.POSITIVE_INFINITY,
   });
@@ -83,7 +89,9 @@ export function StudioPage() {
   };
 
   let body;
-  if (templates.isPending) body = <EditorSkeleton />;
+  // AI images need no card templates.
+  if (onImage) body = <AiImageTab />;
+  else if (templates.isPending) body = <EditorSkeleton />;
   else if (templates.isError || templates.data.templates.length === 0)
     body = (
       <Card>
@@ -118,11 +126,23 @@ export function StudioPage() {
   return (
     <>
       <PageHeader
-        title={onHistory ? t("studio.history.title") : t("studio.title")}
-        documentTitle={
-          onHistory ? `${t("studio.history.title")} · ${t("studio.title")}` : t("studio.title")
+        title={
+          onImage ? t("studio.ai.title") : onHistory ? t("studio.history.title") : t("studio.title")
         }
-        description={onHistory ? t("studio.history.subtitle") : t("studio.subtitle")}
+        documentTitle={
+          onImage
+            ? `${t("studio.ai.title")} · ${t("studio.title")}`
+            : onHistory
+              ? `${t("studio.history.title")} · ${t("studio.title")}`
+              : t("studio.title")
+        }
+        description={
+          onImage
+            ? t("studio.ai.subtitle")
+            : onHistory
+              ? t("studio.history.subtitle")
+              : t("studio.subtitle")
+        }
         actions={<Tabs />}
       />
       {body}

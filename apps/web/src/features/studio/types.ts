@@ -15,3 +15,10 @@ export type SizePreset = "og" | "square" | "story" | "wide";
 export type ThemePreset = "light" | "dark" | "brand" | "gradient";
 export type ImageFormat = CreatedCard["format"];
 export type Visibility = CreatedCard["visibility"];
+
+/** A card batch request (`generate.batch`) and one JSON row of it. */
+export type BatchInput = Inputs["generate"]["batch"]["batch"];
+export type BatchRow = NonNullable<BatchInput["rows"]>[number];
+
+/** Whether this server can make AI images, and with which provider and model. */
+export type ImageProviderInfo = Outputs["generate"]["imageProvider"];

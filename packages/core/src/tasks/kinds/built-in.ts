@@ -1,7 +1,9 @@
 import type { GenerateDeps } from "../../generate";
+import type { ImageProvider } from "../../image-providers";
 import type { BlobStorage } from "../../ports";
-import { taskKinds, type TaskKinds } from "../kinds";
+import { taskKinds, type TaskKind, type TaskKinds } from "../kinds";
 import { cardsBatchKind } from "./cards-batch";
+import { imageGenerateKind } from "./image-generate";
 
 /** What the built-in kinds need from the host that runs them (a server or a worker). */
 export interface BuiltInTaskKindDeps {
@@ -9,6 +11,11 @@ export interface BuiltInTaskKindDeps {
   generate: GenerateDeps;
   /** Where task files go (`tasks/<id>/…`). */
   storage: BlobStorage;
+  /**
+   * The configured text-to-image client (`imageProviderFromConfig`); `image.generate` is
+   * registered only with one. Absent or null: no provider is configured.
+   */
+  imageProvider?: ImageProvider | null | undefined;
 }
 
 /**
@@ -16,5 +23,11 @@ export interface BuiltInTaskKindDeps {
  * the BullMQ workers build the same set, so a task runs the same wherever it is picked up.
  */
 export function builtInTaskKinds(deps: BuiltInTaskKindDeps): TaskKinds {
-  return taskKinds([cardsBatchKind({ generate: deps.generate, storage: deps.storage })]);
+  const kinds: TaskKind<unknown>[] = [
+    cardsBatchKind({ generate: deps.generate, storage: deps.storage }),
+  ];
+  if (deps.imageProvider) {
+    kinds.push(imageGenerateKind({ provider: deps.imageProvider, storage: deps.storage }));
+  }
+  return taskKinds(kinds);
 }

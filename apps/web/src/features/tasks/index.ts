@@ -1,0 +1,1 @@
+export { TasksPage as default, TasksPage } from "./tasks-page";

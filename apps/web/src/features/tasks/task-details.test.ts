@@ -1,0 +1,129 @@
+import { describe, expect, it } from "vitest";
+
+import {
+  batchSummaryOf,
+  canCancel,
+  canDelete,
+  canRetry,
+  imageInputOf,
+  inputIssuesOf,
+  rowIssuesOf,
+} from "./task-details";
+
+describe("task actions", () => {
+  it("offer cancel while a task waits or runs, retry once it stopped, delete unless it runs", () => {
+    expect(canCancel({ status: "queued", cancelRequested: false })).toBe(true);
+    expect(canCancel({ status: "running", cancelRequested: false })).toBe(true);
+    expect(canCancel({ status: "running", cancelRequested: true })).toBe(false);
+    expect(canCancel({ status: "succeeded", cancelRequested: false })).toBe(false);
+    expect(
+      ["failed", "canceled", "interrupted"].every((status) =>
+        canRetry({ status: status as "failed" }),
+      ),
+    ).toBe(true);
+    expect(canRetry({ status: "succeeded" })).toBe(false);
+    expect(canDelete({ status: "running" })).toBe(false);
+    expect(canDelete({ status: "queued" })).toBe(true);
+  });
+});
+
+describe("batchSummaryOf", () => {
+  it("reads template, format and row count from JSON rows, and the cards made", () => {
+    expect(
+      batchSummaryOf({
+        input: { templateId: "quote", format: "webp", rows: [{}, {}, {}] },
+        output: { count: 3, files: [] },
+      }),
+    ).toEqual({ templateId: "quote", format: "webp", rows: 3, cards: 3 });
+  });
+
+  it("does not guess a row count from CSV text", () => {
+    expect(
+      batchSummaryOf({ input: { templateId: "quote", csv: "quote\na\nb" }, output: null }),
+    ).toEqual({
+      templateId: "quote",
+      format: null,
+      rows: null,
+      cards: null,
+    });
+  });
+});
+
+describe("imageInputOf", () => {
+  it("reads a complete request, keeping seed and negative prompt when given", () => {
+    expect(
+      imageInputOf({
+        prompt: "a red fox",
+        width: 1024,
+        height: 1536,
+        count: 2,
+        seed: 0,
+        negativePrompt: "blur",
+      }),
+    ).toEqual({
+      prompt: "a red fox",
+      width: 1024,
+      height: 1536,
+      count: 2,
+      seed: 0,
+      negativePrompt: "blur",
+    });
+    expect(
+      imageInputOf({ prompt: "fox", width: 512, height: 512, count: 1, negativePrompt: " " }),
+    ).toEqual({
+      prompt: "fox",
+      width: 512,
+      height: 512,
+      count: 1,
+    });
+  });
+
+  it("is null for input that is not an image request", () => {
+    expect(imageInputOf({ templateId: "quote" })).toBeNull();
+    expect(imageInputOf({ prompt: "fox", width: "1024", height: 1024, count: 1 })).toBeNull();
+  });
+});
+
+describe("rowIssuesOf", () => {
+  it("lists each field problem of each refused row", () => {
+    const issues = rowIssuesOf({
+      rows: [
+        {
+          row: 2,
+          message: "Invalid card",
+          fieldErrors: { quote: ["Too small"], author: ["Too long", 3] },
+        },
+        { row: 5, message: "Unknown upload", fieldErrors: {} },
+      ],
+      invalidRows: 140,
+    });
+    expect(issues).toEqual({
+      issues: [
+        { row: 2, field: "quote", message: "Too small" },
+        { row: 2, field: "author", message: "Too long" },
+        { row: 5, field: null, message: "Unknown upload" },
+      ],
+      total: 140,
+    });
+  });
+
+  it("is null when the details name no rows", () => {
+    expect(rowIssuesOf(null)).toBeNull();
+    expect(rowIssuesOf({ fieldErrors: {} })).toBeNull();
+    expect(rowIssuesOf({ rows: [{ message: "no row number" }] })).toBeNull();
+  });
+});
+
+describe("inputIssuesOf", () => {
+  it("collects form and field errors once each", () => {
+    expect(
+      inputIssuesOf({
+        formErrors: ["Send the rows either as `rows` or as `csv`"],
+        fieldErrors: {
+          batch: ["The CSV has no header", "Send the rows either as `rows` or as `csv`"],
+        },
+      }),
+    ).toEqual(["Send the rows either as `rows` or as `csv`", "The CSV has no header"]);
+    expect(inputIssuesOf(null)).toEqual([]);
+  });
+});

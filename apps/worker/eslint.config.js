@@ -1,0 +1,3 @@
+import { base } from "@genflow/eslint-config";
+
+export default base;

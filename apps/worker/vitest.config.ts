@@ -1,0 +1,3 @@
+import { genflowVitest } from "@genflow/vitest-config";
+
+export default genflowVitest();
