@@ -107,12 +107,13 @@ describe("tasks", () => {
     const task = await createNote(owner.user.id, "private");
     const stranger = h.caller({ cookie: other.cookie });
     for (const call of [
-      stranger.tasks.byId({ id: task.id }),
-      stranger.tasks.cancel({ id: task.id }),
-      stranger.tasks.retry({ id: task.id }),
-      stranger.tasks.delete({ id: task.id }),
+      () => stranger.tasks.byId({ id: task.id }),
+      () => stranger.tasks.cancel({ id: task.id }),
+      () => stranger.tasks.retry({ id: task.id }),
+      () => stranger.tasks.delete({ id: task.id }),
     ]) {
-      expect((await failureOf(call)).code).toBe("NOT_FOUND");
+      // Thunks: each call starts only when awaited, so no rejection waits unobserved.
+      expect((await failureOf(call())).code).toBe("NOT_FOUND");
     }
     expect((await failureOf(h.caller().tasks.list({}))).code).toBe("UNAUTHORIZED");
     // The first user to sign up is the admin; the second is not.
