@@ -61,7 +61,7 @@ export interface GenflowHostOptions {
 }
 
 export interface GenflowHost {
-  /** `deps.tasks.queue` is a placeholder until the caller sets its runner's queue. */
+  /** `deps.tasks.queue` does nothing until the caller sets its runner's queue there. */
   deps: TasksDeps;
   /** Task ids the no-op handler was invoked for in this process, in order, repeats included. */
   invocations: string[];
