@@ -17,6 +17,7 @@ const modes = [{ name: "embedded", env: { DATABASE_URL: undefined, REDIS_URL: un
 if (real.DATABASE_URL || real.REDIS_URL) modes.push({ name: "real", env: real });
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
+const failures = [];
 let exitCode = 0;
 
 for (const mode of modes) {
@@ -50,6 +51,19 @@ for (const mode of modes) {
     counts.passed += report.numPassedTests ?? 0;
     counts.failed += report.numFailedTests ?? 0;
     counts.skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+    for (const suite of report.testResults ?? []) {
+      const testFile = path.relative(root, suite.name ?? "");
+      for (const test of suite.assertionResults ?? []) {
+        if (test.status !== "failed") continue;
+        const reason = String(test.failureMessages?.[0] ?? "").split("\n")[0];
+        failures.push(`[${mode.name}] ${testFile} > ${test.fullName ?? test.title}\n    ${reason}`);
+      }
+      if ((suite.assertionResults ?? []).length === 0 && suite.status === "failed") {
+        failures.push(
+          `[${mode.name}] ${testFile}\n    ${String(suite.message ?? "").split("\n")[0]}`,
+        );
+      }
+    }
   }
   console.log(
     `\n${mode.name}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`,
@@ -62,5 +76,6 @@ if (totals.passed === 0) {
   console.error("No test ran.");
   exitCode = 1;
 }
+if (failures.length > 0) console.log(`\nFailed:\n${failures.join("\n")}`);
 console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(exitCode);

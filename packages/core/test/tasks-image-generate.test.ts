@@ -424,4 +424,20 @@ describe("createImageTask", () => {
     );
     expect(invalid).toMatchObject({ code: "VALIDATION" });
   });
+
+  it("refuses a prompt longer than the provider takes when the task is created, not when it runs", async () => {
+    const limited = Object.assign(provider(), { maxPromptLength: 20 });
+    const kinds = taskKinds([imageGenerateKind({ provider: limited, storage })]);
+    const input = { prompt: "a".repeat(21), width: 1024, height: 1024 };
+    const error = await rejection(createImageTask(deps(kinds), { userId, input }));
+    expect(error).toMatchObject({
+      code: "VALIDATION",
+      details: { fieldErrors: { prompt: ["At most 20 characters for this image provider"] } },
+    });
+    const queued = await createImageTask(deps(kinds), {
+      userId,
+      input: { ...input, prompt: "a".repeat(20) },
+    });
+    expect(queued.created).toBe(true);
+  });
 });

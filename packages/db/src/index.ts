@@ -10,3 +10,4 @@ export {
   type Transaction,
 } from "./client";
 export * as schema from "./schema";
+export { buildQuery, executePrepared, type BuiltQuery } from "./prepared";

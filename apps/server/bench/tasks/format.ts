@@ -53,7 +53,7 @@ function runLine(report: TasksReport): string {
     params.rounds > 1
       ? `; ${params.rounds} rounds in alternating order, each contender's median round shown (latency over all rounds)`
       : "";
-  return `${fixed(params.warmup)} warm-up + ${fixed(params.tasks)} measured tasks per contender; ${params.concurrency} jobs at once per worker process (bare and GenFlow alike); GenFlow tasks created with \`createTask\`, ${params.creators} at a time, owned by ${params.users === 1 ? "one user" : `${params.users} users in turn`}${rounds}`;
+  return `${fixed(params.warmup)} warm-up + ${fixed(params.tasks)} measured tasks per contender; ${params.concurrency} jobs at once per worker process (bare and GenFlow alike); ${params.bareBulk ? "bare jobs added with one `addBulk` per batch" : `bare jobs added with \`Queue.add\`, ${params.creators} at a time`}; GenFlow tasks created with \`createTask\`, ${params.creators} at a time, owned by ${params.users === 1 ? "one user" : `${params.users} users in turn`}${rounds}`;
 }
 
 function detailLines(report: TasksReport): string[] {

@@ -8,7 +8,9 @@
 //   --rounds <n>        measure everything n times, alternating the order; each contender's median
 //                       round by tasks/s (BENCH_TASKS_ROUNDS, default 1)
 //   --concurrency <n>   jobs run at once per worker process, bare and GenFlow (default 8)
-//   --creators <n>      createTask calls in flight at once in a GenFlow producer (default 8)
+//   --creators <n>      enqueue calls in flight at once in a producer: createTask (GenFlow) or
+//                       Queue.add (bare BullMQ) (default 8)
+//   --bare-bulk         bare BullMQ gets each batch in one addBulk call instead
 //   --users <n>         throwaway users owning the GenFlow tasks, in turn (default 1)
 //   --contenders <list> comma-separated subset of bare-1,genflow-1,bare-2,genflow-2,in-process
 //   --quick             20 warm-up + 200 measured tasks, for a smoke run
@@ -45,7 +47,14 @@ import {
 } from "./services";
 import { runSession } from "./session";
 
-const DEFAULTS: RunParams = { tasks: 1_000, warmup: 50, concurrency: 8, creators: 8, users: 1 };
+const DEFAULTS: RunParams = {
+  tasks: 1_000,
+  warmup: 50,
+  concurrency: 8,
+  creators: 8,
+  bareBulk: false,
+  users: 1,
+};
 const QUICK: Pick<RunParams, "tasks" | "warmup"> = { tasks: 200, warmup: 20 };
 
 interface Options {
@@ -79,6 +88,7 @@ function readOptions(argv: string[]): Options {
       concurrency: { type: "string" },
       creators: { type: "string" },
       users: { type: "string" },
+      "bare-bulk": { type: "boolean", default: false },
       contenders: { type: "string" },
       quick: { type: "boolean", default: false },
       json: { type: "boolean", default: false },
@@ -99,6 +109,7 @@ function readOptions(argv: string[]): Options {
       warmup: integer("--warmup", values.warmup ?? env.BENCH_TASKS_WARMUP, base.warmup, 0),
       concurrency: integer("--concurrency", values.concurrency, base.concurrency, 1),
       creators: integer("--creators", values.creators, base.creators, 1),
+      bareBulk: values["bare-bulk"],
       users: integer("--users", values.users, base.users, 1),
     },
     rounds: integer("--rounds", values.rounds ?? env.BENCH_TASKS_ROUNDS, 1, 1),
@@ -233,6 +244,7 @@ async function main() {
       options.params.warmup === DEFAULTS.warmup &&
       options.params.concurrency === DEFAULTS.concurrency &&
       options.params.creators === DEFAULTS.creators &&
+      options.params.bareBulk === DEFAULTS.bareBulk &&
       options.params.users === DEFAULTS.users;
     if (!options.writeDoc) progress("docs/benchmarks.md not updated (--no-doc)");
     else if (!full)

@@ -11,8 +11,10 @@ const READY_TIMEOUT_MS = 60_000;
 export interface ProcessParams {
   /** Handlers (jobs) run at once per worker process, bare and GenFlow alike. */
   concurrency: number;
-  /** `createTask` calls in flight at once in a GenFlow producer. */
+  /** Enqueue calls in flight at once in a producer: `createTask` (GenFlow) or `Queue.add` (bare). */
   creators: number;
+  /** Bare BullMQ gets each batch in one `addBulk` call instead of one `add` per job. */
+  bareBulk: boolean;
 }
 
 export interface ProcessServices {
@@ -68,7 +70,12 @@ export async function startProcesses(
       const workers = await Promise.all(
         workerRoles.map((role) => start(role, "bare-worker.ts", [...queue, ...concurrency])),
       );
-      const producer = await start("producer", "producer.ts", ["--mode", "bare", ...queue]);
+      const producer = await start("producer", "producer.ts", [
+        "--mode",
+        "bare",
+        ...queue,
+        ...(params.bareBulk ? ["--bulk"] : ["--creators", String(params.creators)]),
+      ]);
       return { producer, workers };
     }
 

@@ -1,9 +1,10 @@
 // The process that enqueues a contender's tasks (started by run-contender.ts):
 //   node --import tsx bench/tasks/producer.ts --mode bare --redis-url <url> --prefix <p>
-//     --queue <q>
+//     --queue <q> (--creators <n> | --bulk)
 //   node --import tsx bench/tasks/producer.ts --mode genflow|in-process --database-url <url>
 //     --users <id,…> --creators <n> --concurrency <n> [--redis-url <url> --key-prefix <prefix>]
-// bare: one `addBulk` of plain BullMQ jobs per batch. genflow: `createTask` once per task, as the
+// bare: plain BullMQ jobs, one `Queue.add` each with --creators calls in flight (like concurrent
+// API requests, as GenFlow's tasks are created), or one `addBulk` per batch with --bulk. genflow: `createTask` once per task, as the
 // API does, with GenFlow's BullMQ runner as the queue (adding jobs only; workers run them).
 // in-process: `createTask` the same way, with the in-process runner running the handlers here.
 import { parseArgs } from "node:util";
@@ -37,17 +38,37 @@ async function bareProducer(values: Record<string, string | undefined>) {
   const connection = new Redis(redisUrl ?? "");
   const queue = new Queue(queueName ?? "", { connection, prefix });
   await queue.waitUntilReady();
+  const bulk = values.bulk === "true";
+  const creators = Number(values.creators ?? "1");
+  const addEach = async (count: number) => {
+    const ids: string[] = [];
+    let started = 0;
+    const lane = async () => {
+      while (started < count) {
+        const n = started;
+        started += 1;
+        const job = await queue.add("noop", { n }, BARE_JOB_OPTIONS);
+        ids.push(job.id ?? "");
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(creators, count) }, lane));
+    return ids;
+  };
   return {
     async produce(count: number): Promise<Batch> {
       const startedAt = Date.now();
-      const jobs = await queue.addBulk(
-        Array.from({ length: count }, (_, n) => ({
-          name: "noop",
-          data: { n },
-          opts: BARE_JOB_OPTIONS,
-        })),
-      );
-      return { ids: jobs.map((job) => job.id ?? ""), startedAt, endedAt: Date.now() };
+      const ids = bulk
+        ? (
+            await queue.addBulk(
+              Array.from({ length: count }, (_, n) => ({
+                name: "noop",
+                data: { n },
+                opts: BARE_JOB_OPTIONS,
+              })),
+            )
+          ).map((job) => job.id ?? "")
+        : await addEach(count);
+      return { ids, startedAt, endedAt: Date.now() };
     },
     invocations: () => [],
     async close() {
@@ -133,6 +154,7 @@ serveChild(async (): Promise<ChildHandlers> => {
       users: { type: "string" },
       creators: { type: "string" },
       concurrency: { type: "string" },
+      bulk: { type: "boolean", default: false },
     },
   });
   const { mode } = values;
@@ -140,7 +162,9 @@ serveChild(async (): Promise<ChildHandlers> => {
     throw new Error("--mode must be bare, genflow or in-process");
   }
   const producer =
-    mode === "bare" ? await bareProducer(values) : await genflowProducer(mode, values);
+    mode === "bare"
+      ? await bareProducer({ ...values, bulk: String(values.bulk) })
+      : await genflowProducer(mode, { ...values, bulk: undefined });
   return {
     async handle(command) {
       if (command.type === "report") {

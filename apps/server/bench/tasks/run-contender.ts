@@ -14,8 +14,10 @@ export interface RunParams {
   warmup: number;
   /** Handlers (jobs) run at once per worker process, bare and GenFlow alike. */
   concurrency: number;
-  /** `createTask` calls in flight at once in a GenFlow producer. */
+  /** Enqueue calls in flight at once in a producer: `createTask` (GenFlow) or `Queue.add` (bare). */
   creators: number;
+  /** Bare BullMQ gets each batch in one `addBulk` call instead of one `add` per job. */
+  bareBulk: boolean;
   /** Throwaway users owning a GenFlow contender's tasks, in turn. */
   users: number;
 }

@@ -27,6 +27,8 @@ export interface GenerateOptions {
 export interface ImageProvider {
   readonly id: ImageProviderId;
   readonly model: string;
+  /** The longest prompt (in characters) the provider takes, when it is shorter than GenFlow's own limit. */
+  readonly maxPromptLength?: number | undefined;
   generate(request: ImageRequest, options: GenerateOptions): Promise<GeneratedImage[]>;
 }
 

@@ -80,6 +80,7 @@ const STAGE_SHARE: Record<Task["stage"], number> = {
 export class VolcEngineImageProvider implements ImageProvider {
   readonly id = "volcengine" as const;
   readonly model: string;
+  readonly maxPromptLength = VOLCENGINE_DEFAULTS.maxPromptLength;
   private readonly settings: Required<Omit<VolcEngineImageProviderOptions, "rateGate">> & {
     rateGate: RateGate | undefined;
   };

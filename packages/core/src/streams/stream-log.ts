@@ -55,7 +55,7 @@ export interface StreamLogOptions {
  * `finally`, whether the consumer stops, the signal aborts or an error is thrown.
  *
  * The log's writer must make ids visible in order (an entry is never committed after a later one
- * of the same log), e.g. by serialising appends with an advisory lock.
+ * of the same log), e.g. by serialising appends with a lock held until they commit.
  */
 export async function* streamLog<T extends LogEntry>(
   deps: { pubsub: PubSub; log: Logger },

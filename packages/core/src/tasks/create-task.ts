@@ -5,7 +5,7 @@ import { DomainError } from "../errors";
 import { parseInput } from "../validation";
 import type { TasksDeps } from "./ports";
 import { CreateTaskInput, type Task } from "./schemas";
-import { findTask, insertTask, toTask } from "./store";
+import { insertTask, toTask } from "./store";
 
 export interface CreateTaskParams {
   userId: string;
@@ -79,5 +79,6 @@ export async function createTask(
     throw error;
   }
   await deps.tasks.queue.enqueue(task);
-  return { task: (await findTask(deps.db, task.id)) ?? task, created: true };
+  // As created: a runner in this process may already have started it, and says so in its events.
+  return { task, created: true };
 }

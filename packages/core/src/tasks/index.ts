@@ -17,7 +17,6 @@ export { pruneTasks, type PruneTasksOptions } from "./prune-tasks";
 export { readTaskFile, ReadTaskFileInput } from "./read-task-file";
 export { retryTask } from "./retry-task";
 export {
-  claimTask,
   isRetryable,
   recoverStaleTasks,
   runAttempt,

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   bigserial,
   index,
   integer,
@@ -76,6 +77,14 @@ export const tasks = pgTable(
     index("tasks_queued_idx")
       .on(t.kind, t.priority.desc().nullsFirst(), t.createdAt, t.id)
       .where(sql`${t.status} = 'queued'`),
+    // The fair pick: the owners with queued tasks of a kind (walked one owner at a time)…
+    index("tasks_queued_kind_user_idx")
+      .on(t.kind, t.userId)
+      .where(sql`${t.status} = 'queued'`),
+    // …and each owner's next queued tasks.
+    index("tasks_queued_user_idx")
+      .on(t.userId, t.priority.desc().nullsFirst(), t.createdAt, t.id)
+      .where(sql`${t.status} = 'queued'`),
     // Running tasks, for heartbeats and recovery.
     index("tasks_running_idx")
       .on(t.heartbeatAt)
@@ -112,3 +121,17 @@ export const taskEvents = pgTable(
     index("task_events_user_id_id_idx").on(t.userId, t.id),
   ],
 );
+
+/**
+ * Where each user's task log ends. Every append updates the owner's row in the same statement as
+ * the event it adds, so one user's appends take turns on this row lock (held only until that
+ * statement commits) and their ids are committed in increasing order; `prevEventId` is the id of
+ * the append before, which live messages carry so a subscriber can notice one it missed.
+ */
+export const taskStreams = pgTable("task_streams", {
+  userId: text()
+    .primaryKey()
+    .references(() => user.id, { onDelete: "cascade" }),
+  lastEventId: bigint({ mode: "number" }).notNull(),
+  prevEventId: bigint({ mode: "number" }),
+});

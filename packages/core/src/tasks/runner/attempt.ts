@@ -5,7 +5,7 @@ import { DomainError, isDomainError, type ErrorCode } from "../../errors";
 import { backoffDelay, type TaskKind } from "../kinds";
 import type { TasksDeps } from "../ports";
 import type { Task } from "../schemas";
-import { changeTask, findTaskRow } from "../store";
+import { changeTask } from "../store";
 
 /** Codes worth another attempt: the same request may well succeed later. */
 const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set([
@@ -39,38 +39,6 @@ export class TaskStopped extends Error {
 
 type AttemptDeps = Pick<TasksDeps, "db" | "pubsub" | "clock" | "log" | "tasks">;
 
-/**
- * Claims a queued task for this worker: queued → running, one more attempt, a fresh heartbeat.
- * Returns null when the task is not (or no longer) claimable: another worker took it, it was
- * canceled or deleted, or it is backing off until later.
- */
-export async function claimTask(
-  deps: AttemptDeps,
-  taskId: string,
-  workerId: string,
-): Promise<{ task: Task; userId: string } | null> {
-  const row = await findTaskRow(deps.db, taskId);
-  if (!row || row.status !== "queued") return null;
-  const t = schema.tasks;
-  const now = deps.clock.now();
-  const task = await changeTask(
-    deps,
-    { id: taskId, userId: row.userId },
-    and(eq(t.status, "queued"), lte(t.runAfter, now)),
-    {
-      status: "running",
-      attempts: sql`${t.attempts} + 1`,
-      workerId,
-      startedAt: now,
-      heartbeatAt: now,
-      progress: 0,
-      progressMessage: null,
-    },
-    { type: "started", data: { attempt: row.attempts + 1, workerId } },
-  );
-  return task ? { task, userId: row.userId } : null;
-}
-
 export interface AttemptOptions {
   workerId: string;
   /** How often the attempt's heartbeat is written (and a missed cancel noticed). */
@@ -84,6 +52,9 @@ export interface AttemptOptions {
 }
 
 export type AttemptOutcome = "succeeded" | "failed" | "canceled" | "retrying" | "requeued" | "lost";
+
+/** The longest a `retryAfterMs` from an error holds a retry back (a provider asking for days is capped). */
+const MAX_RETRY_AFTER_MS = 15 * 60_000;
 
 /** Minimum time between two persisted progress reports (the last one always lands). */
 const PROGRESS_INTERVAL_MS = 250;
@@ -284,7 +255,11 @@ async function recordFailure(
   else log.info({ code, reason: message }, "task attempt failed");
 
   if (isRetryable(error) && task.attempts < task.maxAttempts) {
-    const delayMs = backoffDelay(kind.backoff, task.attempts);
+    // A provider that said when to come back (a 429's Retry-After) is not asked again sooner.
+    const delayMs = Math.max(
+      backoffDelay(kind.backoff, task.attempts),
+      isDomainError(error) ? Math.min(error.retryAfterMs ?? 0, MAX_RETRY_AFTER_MS) : 0,
+    );
     const retrying = await changeTask(
       deps,
       target,

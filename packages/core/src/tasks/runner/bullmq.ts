@@ -6,7 +6,7 @@ import type { Unsubscribe } from "../../ports";
 import type { TaskQueue, TasksDeps } from "../ports";
 import { TASK_CANCEL_CHANNEL, TaskCancelMessage, type Task } from "../schemas";
 import { findTaskRow } from "../store";
-import { claimTask, recoverStaleTasks, runAttempt, type StopReason } from "./attempt";
+import { recoverStaleTasks, runAttempt, type StopReason } from "./attempt";
 import { createQueueConnections } from "./bullmq-connections";
 import {
   TaskQueues,
@@ -16,7 +16,7 @@ import {
   type QueuedTask,
   type TaskJobData,
 } from "./bullmq-queues";
-import { nextRunAfter, pickNextTask } from "./pick";
+import { claimNextTask, nextRunAfter } from "./pick";
 
 export interface BullmqRunnerOptions {
   /** This process's name in `tasks.worker_id`. */
@@ -68,8 +68,6 @@ export interface BullmqRunner {
 const ADD_TIMEOUT_MS = 3_000;
 /** How long a job is put back for when the database could not be asked which task is next. */
 const DB_RETRY_MS = 1_000;
-/** Tasks claimed away by other workers in a row before a job is put back to try again shortly. */
-const MAX_CLAIM_RACES = 10;
 const RECONCILE_PAGE = 500;
 /** The shortest pause before a job that found nothing to run is tried again. */
 const MIN_PUT_BACK_MS = 20;
@@ -168,17 +166,6 @@ export function createBullmqRunner(
     throw new DelayedError();
   };
 
-  /** The fairest runnable task of the kind, claimed; "raced" when others kept taking them first. */
-  const claimNext = async (kind: string) => {
-    for (let round = 0; round < MAX_CLAIM_RACES; round += 1) {
-      const id = await pickNextTask(deps, [kind]);
-      if (id === undefined) return undefined;
-      const claimed = await claimTask(deps, id, workerId);
-      if (claimed) return claimed;
-    }
-    return "raced" as const;
-  };
-
   const runClaimed = async (claimed: { task: Task; userId: string }, job: Job<TaskJobData>) => {
     let keep: Task | undefined;
     // runAttempt listens for shutdown from its first synchronous step; relay a shutdown that
@@ -217,15 +204,14 @@ export function createBullmqRunner(
 
   const processJob = async (kind: string, job: Job<TaskJobData>, token: string | undefined) => {
     if (shutdown.signal.aborted) return putBack(job, token, 0);
-    let claimed: Awaited<ReturnType<typeof claimNext>>;
+    let claimed: Awaited<ReturnType<typeof claimNextTask>>;
     try {
-      claimed = await claimNext(kind);
+      claimed = await claimNextTask(deps, [kind], workerId);
     } catch (error) {
       log.error({ err: error, kind }, "could not claim a task");
       return putBack(job, token, DB_RETRY_MS);
     }
-    if (claimed === "raced") return putBack(job, token, 0);
-    if (claimed === undefined) {
+    if (claimed === null) {
       // Nothing runnable. If the job's own task is still queued (the job came a little early:
       // clocks differ), keep the job until its task may run; otherwise it has nothing left to do.
       const own = await findTaskRow(deps.db, job.data.taskId).catch(() => undefined);
@@ -373,11 +359,7 @@ export function createBullmqRunner(
     async idle() {
       const all = [...kinds];
       for (;;) {
-        if (
-          attempts.size === 0 &&
-          (await pickNextTask(deps, all)) === undefined &&
-          (await nextRunAfter(deps, all)) === undefined
-        ) {
+        if (attempts.size === 0 && (await nextRunAfter(deps, all)) === undefined) {
           return;
         }
         await sleep(50);

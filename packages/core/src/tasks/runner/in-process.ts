@@ -1,8 +1,8 @@
 import type { Unsubscribe } from "../../ports";
 import type { TaskQueue, TasksDeps } from "../ports";
 import { TASK_CANCEL_CHANNEL, TaskCancelMessage } from "../schemas";
-import { claimTask, recoverStaleTasks, runAttempt, type StopReason } from "./attempt";
-import { nextRunAfter, pickNextTask } from "./pick";
+import { recoverStaleTasks, runAttempt, type StopReason } from "./attempt";
+import { claimNextTask, nextRunAfter } from "./pick";
 
 export interface InProcessRunnerOptions {
   /** This process's name in `tasks.worker_id`. */
@@ -28,6 +28,9 @@ export interface InProcessRunner {
   /** Resolves when no task is queued or running here (for tests and benchmarks). */
   idle(): Promise<void>;
 }
+
+/** The shortest pause before the queue is looked at again without a wake-up. */
+const RECHECK_MS = 10;
 
 /**
  * The default runner: handlers run in this process, with a concurrency limit per kind. The
@@ -68,7 +71,7 @@ export function createInProcessRunner(
     if (timer) clearTimeout(timer);
     if (shutdown.signal.aborted) return;
     const delay = at
-      ? Math.max(0, Math.min(pollMs, at.getTime() - deps.clock.now().getTime()))
+      ? Math.max(RECHECK_MS, Math.min(pollMs, at.getTime() - deps.clock.now().getTime()))
       : pollMs;
     timer = setTimeout(wake, delay);
     timer.unref?.();
@@ -76,21 +79,16 @@ export function createInProcessRunner(
 
   const checkIdle = async () => {
     if (idleWaiters.length === 0 || attempts.size > 0) return;
-    const kinds = [...deps.tasks.kinds.keys()];
-    if ((await pickNextTask(deps, kinds)) !== undefined) return;
-    if ((await nextRunAfter(deps, kinds)) !== undefined) return;
+    if ((await nextRunAfter(deps, [...deps.tasks.kinds.keys()])) !== undefined) return;
     for (const resolve of idleWaiters.splice(0)) resolve();
   };
 
   const pumpOnce = async () => {
     for (;;) {
       if (shutdown.signal.aborted) return;
-      const kinds = freeKinds();
-      const id = await pickNextTask(deps, kinds);
-      if (id === undefined) break;
-      const claimed = await claimTask(deps, id, workerId);
-      if (!claimed) continue; // another process took it, or it changed: look again
-      const kind = claimed.task.kind;
+      const claimed = await claimNextTask(deps, freeKinds(), workerId);
+      if (!claimed) break;
+      const { id, kind } = claimed.task;
       runningByKind.set(kind, (runningByKind.get(kind) ?? 0) + 1);
       const attempt = runAttempt(deps, claimed, {
         workerId,
@@ -109,7 +107,9 @@ export function createInProcessRunner(
         });
       attempts.add(attempt);
     }
-    schedule(await nextRunAfter(deps, [...deps.tasks.kinds.keys()]));
+    // Kinds at their limit are woken when an attempt of theirs ends; look again for the others
+    // when their next task may run (soon, when one is runnable but others were claiming it).
+    schedule(await nextRunAfter(deps, freeKinds()));
     await checkIdle();
   };
 

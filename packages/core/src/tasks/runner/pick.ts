@@ -1,57 +1,111 @@
+import { executePrepared } from "@genflow/db";
 import { sql } from "drizzle-orm";
 
 import type { CoreDeps } from "../../context";
+import type { Task } from "../schemas";
+import { claimPicked } from "../store";
 
 /**
- * The next task to start among the given kinds, fairly: each user's next task (highest priority,
- * then oldest) is a candidate, and the candidate whose owner has the fewest tasks running wins
- * (then priority, then age). One user's thousand queued tasks thus take turns with another user's
- * one instead of running first. Tasks backing off until later are not candidates.
+ * How many of one owner's next queued tasks are candidates in one pick. Concurrent picks skip the
+ * tasks others are claiming, so this bounds how many slots can start one owner's tasks at once.
  */
-export async function pickNextTask(
-  deps: Pick<CoreDeps, "db" | "clock">,
-  kinds: readonly string[],
-): Promise<string | undefined> {
-  if (kinds.length === 0) return undefined;
-  const now = deps.clock.now();
-  const kindList = sql.join(
+const CANDIDATES_PER_OWNER = 64;
+
+function kindArray(kinds: readonly string[]) {
+  return sql`array[${sql.join(
     kinds.map((kind) => sql`${kind}`),
     sql`, `,
+  )}]::text[]`;
+}
+
+/**
+ * Claims the next task to start among the given kinds for `workerId`, fairly, in one statement:
+ * queued → running, one more attempt, a fresh heartbeat, and its `started` event.
+ *
+ * Fairness: each owner's queued tasks (highest priority, then oldest) are ranked 1, 2, 3…, and the
+ * task whose owner's running tasks plus rank is smallest goes first (then priority, then age). So
+ * the owner with the fewest running tasks gets the next slot, and one user's thousand queued tasks
+ * take turns with another user's one instead of running first. Tasks backing off until later are
+ * not candidates. Tasks that other workers are claiming at this moment are skipped (`SKIP
+ * LOCKED`), so concurrent claims take the next tasks in that order instead of queueing for one.
+ *
+ * The owners are found with a walk over an index (one probe per owner, not a scan of every queued
+ * task), and only each owner's first candidates are ranked, so a pick costs the same with ten
+ * queued tasks or a hundred thousand.
+ */
+export async function claimNextTask(
+  deps: Pick<CoreDeps, "db" | "pubsub" | "clock">,
+  kinds: readonly string[],
+  workerId: string,
+): Promise<{ task: Task; userId: string } | null> {
+  if (kinds.length === 0) return null;
+  const at = deps.clock.now();
+  return claimPicked(
+    deps,
+    { sql: pickText(kinds.length), params: [...kinds, at.toISOString()] },
+    workerId,
+    at,
   );
-  const result = await deps.db.execute<{ id: string }>(sql`
-    with heads as (
-      select distinct on (user_id) id, user_id, priority, created_at
-      from tasks
-      where status = 'queued' and run_after <= ${now.toISOString()}::timestamptz and kind in (${kindList})
-      order by user_id, priority desc, created_at, id
+}
+
+const pickTexts = new Map<number, string>();
+
+/** The CTEs that pick (and lock) the next task, for `kindCount` kinds in `$1…$n` and now in `$n+1`. */
+function pickText(kindCount: number): string {
+  let text = pickTexts.get(kindCount);
+  if (text !== undefined) return text;
+  const kinds = `array[${Array.from({ length: kindCount }, (_, i) => `$${i + 1}::text`).join(", ")}]`;
+  const now = `$${kindCount + 1}::timestamptz`;
+  text = `kinds(kind) as (select unnest(${kinds})),
+    owners(kind, user_id) as (
+      select k.kind, (select q.user_id from tasks q
+        where q.status = 'queued' and q.kind = k.kind order by q.user_id limit 1)
+      from kinds k
+      union all
+      select o.kind, (select q.user_id from tasks q
+        where q.status = 'queued' and q.kind = o.kind and q.user_id > o.user_id
+        order by q.user_id limit 1)
+      from owners o where o.user_id is not null
+    ),
+    candidates as (
+      select c.id, c.user_id, c.priority, c.created_at,
+        row_number() over (partition by c.user_id order by c.priority desc, c.created_at, c.id) as rank
+      from (select distinct user_id from owners where user_id is not null) o
+      cross join lateral (
+        select q.id, q.user_id, q.priority, q.created_at from tasks q
+        where q.status = 'queued' and q.user_id = o.user_id and q.kind = any(${kinds})
+          and q.run_after <= ${now}
+        order by q.priority desc, q.created_at, q.id
+        limit ${CANDIDATES_PER_OWNER}
+      ) c
     ),
     busy as (
       select user_id, count(*) as running from tasks where status = 'running' group by user_id
-    )
-    select heads.id from heads left join busy using (user_id)
-    order by coalesce(busy.running, 0), heads.priority desc, heads.created_at, heads.id
-    limit 1
-  `);
-  const rows = Array.isArray(result) ? result : (result as { rows: { id: string }[] }).rows;
-  return (rows as { id: string }[])[0]?.id;
+    ),
+    picked as (
+      select t.id from tasks t
+      join candidates c on c.id = t.id
+      left join busy b on b.user_id = c.user_id
+      where t.status = 'queued' and t.run_after <= ${now}
+      order by coalesce(b.running, 0) + c.rank, c.priority desc, c.created_at, c.id
+      limit 1
+      for update of t skip locked
+    )`;
+  pickTexts.set(kindCount, text);
+  return text;
 }
 
-/** When the soonest task backing off becomes runnable, or undefined when none is waiting. */
+/** When the soonest queued task of these kinds may run (now or later), or undefined when none is queued. */
 export async function nextRunAfter(
   deps: Pick<CoreDeps, "db" | "clock">,
   kinds: readonly string[],
 ): Promise<Date | undefined> {
   if (kinds.length === 0) return undefined;
-  const kindList = sql.join(
-    kinds.map((kind) => sql`${kind}`),
-    sql`, `,
+  const [row] = await executePrepared<{ at: Date | string | null }>(
+    deps.db,
+    "tasks.next-run-after",
+    sql`select min(run_after) as at from tasks where status = 'queued' and kind = any(${kindArray(kinds)})`,
   );
-  const result = await deps.db.execute<{ at: Date | string | null }>(sql`
-    select min(run_after) as at from tasks where status = 'queued' and kind in (${kindList})
-  `);
-  const rows = Array.isArray(result)
-    ? result
-    : (result as { rows: { at: Date | string | null }[] }).rows;
-  const at = (rows as { at: Date | string | null }[])[0]?.at;
+  const at = row?.at;
   return at === null || at === undefined ? undefined : new Date(at);
 }

@@ -53,7 +53,7 @@ export type ImageGenerateKind = TaskKind<ImageGenerateJob, ImageGenerateOutput> 
 export function imageGenerateKind(deps: ImageGenerateDeps): ImageGenerateKind {
   const kind = defineTaskKind({
     name: IMAGE_GENERATE_KIND,
-    input: ImageGenerateInput,
+    input: withPromptLimit(deps.provider.maxPromptLength),
     concurrency: 2,
     maxAttempts: 3,
     timeoutMs: 5 * 60_000,
@@ -64,6 +64,15 @@ export function imageGenerateKind(deps: ImageGenerateDeps): ImageGenerateKind {
     },
   });
   return { ...kind, imageProvider: { id: deps.provider.id, model: deps.provider.model } };
+}
+
+/** The kind's input, also refusing prompts longer than the provider takes (checked when created). */
+function withPromptLimit(maxPromptLength: number | undefined) {
+  if (maxPromptLength === undefined) return ImageGenerateInput;
+  return ImageGenerateInput.refine((input) => input.prompt.length <= maxPromptLength, {
+    path: ["prompt"],
+    message: `At most ${maxPromptLength} characters for this image provider`,
+  });
 }
 
 /**
