@@ -44,7 +44,11 @@ export interface TaskKind<
   /** An attempt that runs longer is aborted and counts as a retryable TIMEOUT. */
   timeoutMs: number;
   backoff: BackoffPolicy;
-  /** CPU-heavy kinds run in a sandboxed process when a BullMQ worker runs them. */
+  /**
+   * Marks a kind whose work is CPU-heavy (its handler must still hand that work to worker threads,
+   * as card rendering does, so heartbeats and job locks keep being renewed). Workers report it at
+   * start, so operators can give such kinds dedicated workers (`WORKER_KINDS`).
+   */
   cpuHeavy?: boolean;
   run(context: TaskRunContext<Input>): Promise<Output>;
   /** Called after the task's row is deleted, to remove what its runs stored (blobs). */
