@@ -1,0 +1,143 @@
+import { performance } from "node:perf_hooks";
+
+import * as ort from "onnxruntime-node";
+
+import type { CutoutModelConfig } from "../models";
+
+/**
+ * What the inference thread does: keeps one ONNX Runtime session per model (loaded on first use,
+ * warmed up, kept until the thread ends), turns a square RGB image into the network's input,
+ * runs it, and answers the alpha mask as bytes. Failures come back as plain data: an error thrown
+ * across a thread loses its class.
+ */
+
+export interface InferenceJob {
+  model: CutoutModelConfig;
+  /** `inputSize`² × 3 bytes, RGB interleaved: the image stretched to the model's square. */
+  rgb: Uint8Array;
+  /** Also run the mirrored image and average the two masks (test-time augmentation). */
+  flip: boolean;
+  /** Intra-op threads of the session (used when the session is created). */
+  threads: number;
+}
+
+export type InferenceResult =
+  | {
+      ok: true;
+      /** `inputSize`² bytes of alpha, 0..255. */
+      mask: Uint8Array;
+      /** Inference alone, in milliseconds (both passes with `flip`). */
+      inferMs: number;
+      /** Loading and warming the session, when this job had to. */
+      loadMs: number | undefined;
+    }
+  | { ok: false; message: string; loadFailed: boolean };
+
+const sessions = new Map<string, Promise<ort.InferenceSession>>();
+
+/** Runs after a load so the first real image does not pay the runtime's first-run costs. */
+const WARM_UP_RUNS = 2;
+
+async function load(model: CutoutModelConfig, threads: number): Promise<ort.InferenceSession> {
+  const session = await ort.InferenceSession.create(model.file, {
+    executionMode: "sequential",
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    graphOptimizationLevel: "all",
+  });
+  const size = model.inputSize;
+  const blank = new ort.Tensor("float32", new Float32Array(3 * size * size), [1, 3, size, size]);
+  for (let i = 0; i < WARM_UP_RUNS; i++) {
+    await session.run({ [model.inputName]: blank }, [model.outputName]);
+  }
+  return session;
+}
+
+function toInput(model: CutoutModelConfig, rgb: Uint8Array, mirrored: boolean): Float32Array {
+  const size = model.inputSize;
+  const plane = size * size;
+  const data = new Float32Array(3 * plane);
+  const [mr, mg, mb] = model.mean;
+  const [sr, sg, sb] = model.std;
+  for (let y = 0; y < size; y++) {
+    const row = y * size;
+    for (let x = 0; x < size; x++) {
+      const source = (row + (mirrored ? size - 1 - x : x)) * 3;
+      const target = row + x;
+      data[target] = ((rgb[source] ?? 0) - mr) / sr;
+      data[plane + target] = ((rgb[source + 1] ?? 0) - mg) / sg;
+      data[2 * plane + target] = ((rgb[source + 2] ?? 0) - mb) / sb;
+    }
+  }
+  return data;
+}
+
+async function infer(
+  session: ort.InferenceSession,
+  model: CutoutModelConfig,
+  rgb: Uint8Array,
+  mirrored: boolean,
+): Promise<Float32Array> {
+  const size = model.inputSize;
+  const input = new ort.Tensor("float32", toInput(model, rgb, mirrored), [1, 3, size, size]);
+  const outputs = await session.run({ [model.inputName]: input }, [model.outputName]);
+  const output = outputs[model.outputName];
+  if (!output || output.data.length !== size * size) {
+    throw new Error(`${model.id}: output ${model.outputName} is not a ${size}×${size} mask`);
+  }
+  return output.data as Float32Array;
+}
+
+export async function runInference(job: InferenceJob): Promise<InferenceResult> {
+  const { model } = job;
+  const size = model.inputSize;
+  if (job.rgb.length !== size * size * 3) {
+    return { ok: false, message: `expected ${size}×${size} RGB`, loadFailed: false };
+  }
+  let loadMs: number | undefined;
+  let pending = sessions.get(model.file);
+  if (!pending) {
+    const started = performance.now();
+    pending = load(model, job.threads);
+    sessions.set(model.file, pending);
+    pending.then(
+      () => {
+        loadMs = performance.now() - started;
+      },
+      () => sessions.delete(model.file),
+    );
+  }
+  let session: ort.InferenceSession;
+  try {
+    session = await pending;
+  } catch (error) {
+    return {
+      ok: false,
+      message: error instanceof Error ? error.message : String(error),
+      loadFailed: true,
+    };
+  }
+  try {
+    const started = performance.now();
+    const first = await infer(session, model, job.rgb, false);
+    const second = job.flip ? await infer(session, model, job.rgb, true) : undefined;
+    const mask = new Uint8Array(size * size);
+    const sigmoid = model.outputActivation === "sigmoid";
+    for (let y = 0; y < size; y++) {
+      const row = y * size;
+      for (let x = 0; x < size; x++) {
+        let value = first[row + x] ?? 0;
+        if (second) value = (value + (second[row + size - 1 - x] ?? 0)) / 2;
+        if (sigmoid) value = 1 / (1 + Math.exp(-value));
+        mask[row + x] = Math.round(Math.min(1, Math.max(0, value)) * 255);
+      }
+    }
+    return { ok: true, mask, inferMs: performance.now() - started, loadMs };
+  } catch (error) {
+    return {
+      ok: false,
+      message: error instanceof Error ? error.message : String(error),
+      loadFailed: false,
+    };
+  }
+}
