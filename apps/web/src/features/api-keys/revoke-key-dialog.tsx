@@ -1,8 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { toast } from "sonner";
 
-import { Button } from "../../components/ui/button";
-import { Dialog } from "../../components/ui/dialog";
+import { ConfirmDialog } from "../../components/ui/confirm-dialog";
 import { trpc } from "../../lib/trpc";
 import type { ApiKey } from "./types";
 
@@ -27,30 +26,18 @@ export function RevokeKeyDialog({
   });
   const name = apiKey?.name ?? t("apiKeys.unnamed");
   return (
-    <Dialog
+    <ConfirmDialog
       open={apiKey !== null}
-      onClose={() => {
-        if (!revoke.isPending) onClose();
+      pending={revoke.isPending}
+      onClose={onClose}
+      onConfirm={() => {
+        if (apiKey) revoke.mutate({ id: apiKey.id });
       }}
       title={t("apiKeys.revoke.title")}
       description={t("apiKeys.revoke.description", { name })}
-      footer={
-        <>
-          <Button onClick={onClose} disabled={revoke.isPending}>
-            {t("common.cancel")}
-          </Button>
-          <Button
-            variant="danger"
-            loading={revoke.isPending}
-            data-testid="revoke-key-confirm"
-            onClick={() => {
-              if (apiKey) revoke.mutate({ id: apiKey.id });
-            }}
-          >
-            {revoke.isPending ? t("apiKeys.revoke.revoking") : t("apiKeys.revoke.confirm")}
-          </Button>
-        </>
-      }
+      confirmLabel={t("apiKeys.revoke.confirm")}
+      pendingLabel={t("apiKeys.revoke.revoking")}
+      testId="revoke-key-confirm"
     />
   );
 }

@@ -1,8 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { toast } from "sonner";
 
-import { Button } from "../../components/ui/button";
-import { Dialog } from "../../components/ui/dialog";
+import { ConfirmDialog } from "../../components/ui/confirm-dialog";
 import { trpc } from "../../lib/trpc";
 import type { HistoryCard } from "./types";
 
@@ -31,30 +30,18 @@ export function DeleteCardDialog({
     onError: () => onClose(),
   });
   return (
-    <Dialog
+    <ConfirmDialog
       open={card !== null}
-      onClose={() => {
-        if (!remove.isPending) onClose();
+      pending={remove.isPending}
+      onClose={onClose}
+      onConfirm={() => {
+        if (card) remove.mutate({ id: card.id });
       }}
       title={t("studio.delete.title")}
       description={t("studio.delete.description", { name })}
-      footer={
-        <>
-          <Button onClick={onClose} disabled={remove.isPending}>
-            {t("common.cancel")}
-          </Button>
-          <Button
-            variant="danger"
-            loading={remove.isPending}
-            data-testid="delete-card-confirm"
-            onClick={() => {
-              if (card) remove.mutate({ id: card.id });
-            }}
-          >
-            {remove.isPending ? t("studio.delete.deleting") : t("studio.delete.confirm")}
-          </Button>
-        </>
-      }
+      confirmLabel={t("studio.delete.confirm")}
+      pendingLabel={t("studio.delete.deleting")}
+      testId="delete-card-confirm"
     />
   );
 }

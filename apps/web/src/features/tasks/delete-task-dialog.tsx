@@ -1,8 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { toast } from "sonner";
 
-import { Button } from "../../components/ui/button";
-import { Dialog } from "../../components/ui/dialog";
+import { ConfirmDialog } from "../../components/ui/confirm-dialog";
 import { trpc } from "../../lib/trpc";
 import { useTaskCache } from "./use-task-cache";
 import type { TaskItem } from "./types";
@@ -29,30 +28,18 @@ export function DeleteTaskDialog({
     onError: () => onClose(),
   });
   return (
-    <Dialog
+    <ConfirmDialog
       open={task !== null}
-      onClose={() => {
-        if (!remove.isPending) onClose();
+      pending={remove.isPending}
+      onClose={onClose}
+      onConfirm={() => {
+        if (task) remove.mutate({ id: task.id });
       }}
       title={t("tasks.delete.title")}
       description={t("tasks.delete.description", { name })}
-      footer={
-        <>
-          <Button onClick={onClose} disabled={remove.isPending}>
-            {t("common.cancel")}
-          </Button>
-          <Button
-            variant="danger"
-            loading={remove.isPending}
-            data-testid="delete-task-confirm"
-            onClick={() => {
-              if (task) remove.mutate({ id: task.id });
-            }}
-          >
-            {remove.isPending ? t("tasks.delete.deleting") : t("tasks.delete.confirm")}
-          </Button>
-        </>
-      }
+      confirmLabel={t("tasks.delete.confirm")}
+      pendingLabel={t("tasks.delete.deleting")}
+      testId="delete-task-confirm"
     />
   );
 }
