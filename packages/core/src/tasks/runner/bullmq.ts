@@ -5,7 +5,6 @@ import { and, asc, eq, gt, inArray } from "drizzle-orm";
 import type { Unsubscribe } from "../../ports";
 import type { TaskQueue, TasksDeps } from "../ports";
 import { TASK_CANCEL_CHANNEL, TaskCancelMessage, type Task } from "../schemas";
-import { findTaskRow } from "../store";
 import { recoverStaleTasks, runAttempt, type StopReason } from "./attempt";
 import { createQueueConnections } from "./bullmq-connections";
 import {
@@ -212,11 +211,13 @@ export function createBullmqRunner(
       return putBack(job, token, DB_RETRY_MS);
     }
     if (claimed === null) {
-      // Nothing runnable. If the job's own task is still queued (the job came a little early:
-      // clocks differ), keep the job until its task may run; otherwise it has nothing left to do.
-      const own = await findTaskRow(deps.db, job.data.taskId).catch(() => undefined);
-      if (own?.status === "queued") {
-        return putBack(job, token, Math.max(MIN_PUT_BACK_MS, own.runAfter.getTime() - now()));
+      // Nothing this slot could take. While any task of the kind is still queued (backing off,
+      // its job early because clocks differ, or locked by a claim that may yet come to nothing),
+      // keep the slot until the soonest may run: a job is only spent when its kind's queue is
+      // empty, so a queued task is never left without one.
+      const next = await nextRunAfter(deps, [kind]).catch(() => new Date(now() + DB_RETRY_MS));
+      if (next !== undefined) {
+        return putBack(job, token, Math.max(MIN_PUT_BACK_MS, next.getTime() - now()));
       }
       return;
     }
