@@ -45,6 +45,8 @@ export default defineConfig({
     main: "src/main.ts",
     // Loaded by the card renderer's worker threads (see deps.ts).
     "render-worker": "../../packages/core/src/generate/render/worker.ts",
+    // Loaded by the background-removal engine's inference thread.
+    "cutout-worker": "../../packages/core/src/cutout/inference/worker.ts",
   },
   format: "esm",
   platform: "node",

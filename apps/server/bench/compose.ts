@@ -51,6 +51,7 @@ export function composeApp(
     trpcHandler({
       services: deps.services,
       maxBodySize: env.BODY_LIMIT_BYTES,
+      maxUploadBodySize: env.BODY_LIMIT_BYTES,
       onErrorCode: (code) => metrics.error(code),
     }),
   );

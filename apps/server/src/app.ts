@@ -1,5 +1,6 @@
 import type { ApiServices } from "@genflow/api";
 import type { HealthCheck } from "@genflow/core/ports";
+import { CUTOUT_MAX_BYTES } from "@genflow/core/cutout";
 import express, { Router, type Express } from "express";
 import type { Logger } from "pino";
 
@@ -63,6 +64,8 @@ export function createApp(options: AppOptions): Express {
       trpcHandler({
         services: options.services,
         maxBodySize: env.BODY_LIMIT_BYTES,
+        // A photo of up to CUTOUT_MAX_BYTES, and the form around it.
+        maxUploadBodySize: Math.max(env.BODY_LIMIT_BYTES, CUTOUT_MAX_BYTES + 1024 * 1024),
         onErrorCode: (code) => metrics.error(code),
       }),
     ),

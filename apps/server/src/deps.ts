@@ -4,6 +4,7 @@ import type { ApiServices } from "@genflow/api";
 import { createAdapters } from "@genflow/core/adapters";
 import { DiskBlobStorage } from "@genflow/core/adapters/disk";
 import { authRateLimitPolicies, createAuth } from "@genflow/core/auth";
+import { setUpCutout } from "@genflow/core/cutout";
 import { DEFAULT_UPLOAD_LIMITS, type UploadDeps } from "@genflow/core/uploads";
 import { systemClock } from "@genflow/core/ports";
 import { pruneUserEvents } from "@genflow/core/events";
@@ -56,6 +57,8 @@ export interface BuildDepsOptions {
   migrationsFolder?: string | undefined;
   /** The card render worker built next to the bundled server; the core package's source otherwise. */
   renderWorkerFile?: string | undefined;
+  /** The cutout inference worker built next to the bundled server; the core package's source otherwise. */
+  cutoutWorkerFile?: string | undefined;
 }
 
 /**
@@ -93,6 +96,7 @@ export async function buildDeps(env: Env, options: BuildDepsOptions): Promise<Se
       generate: { points: env.RATE_LIMIT_GENERATE_PER_MINUTE, durationSec: 60 },
       images: { points: env.RATE_LIMIT_IMAGES_PER_MINUTE, durationSec: 60 },
       uploads: { points: env.RATE_LIMIT_UPLOADS_PER_MINUTE, durationSec: 60 },
+      cutout: { points: env.RATE_LIMIT_CUTOUT_PER_MINUTE, durationSec: 60 },
       ...authRateLimitPolicies,
       ...(env.imageProvider && {
         [IMAGE_PROVIDER_RATE_POLICY]: imageProviderRatePolicy(env.imageProvider.qps),
@@ -158,6 +162,17 @@ export async function buildDeps(env: Env, options: BuildDepsOptions): Promise<Se
       limits: { ...DEFAULT_UPLOAD_LIMITS, maxBytes: env.UPLOAD_MAX_BYTES },
     };
 
+    // Background removal: models assembled (first start) and checked here, loaded on first use.
+    const cutout = await setUpCutout({
+      env,
+      defaultModelDir: path.join(env.DATA_DIR, "models"),
+      deps: core,
+      blobs,
+      worker: options.cutoutWorkerFile ? workerScript(options.cutoutWorkerFile) : undefined,
+    });
+    closers.push(() => cutout.close());
+    healthChecks.push(cutout.healthCheck);
+
     // Durable runs. Without Redis the database is the queue (the in-process runner); with
     // REDIS_URL tasks become BullMQ jobs that any worker (apps/worker) takes. Either way this
     // process runs handlers too unless RUN_WORKERS=false.
@@ -166,6 +181,7 @@ export async function buildDeps(env: Env, options: BuildDepsOptions): Promise<Se
         generate,
         storage: blobs,
         imageProvider: buildImageProvider(env, shared.rateLimiter, log),
+        cutout: cutout.services,
       }),
       storage: blobs,
       queue: { enqueue: () => Promise.resolve() },
@@ -202,6 +218,7 @@ export async function buildDeps(env: Env, options: BuildDepsOptions): Promise<Se
       generate,
       uploads,
       tasks,
+      cutout: cutout.services,
     };
     closers.push(scheduleEventRetention(core, log));
     closers.push(

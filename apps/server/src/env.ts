@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { cutoutEnvShape } from "@genflow/core/cutout";
 import { isDomainError } from "@genflow/core/errors";
 import { parseImageProviderEnv, type ImageProviderConfig } from "@genflow/core/image-providers";
 import { createEnv } from "@t3-oss/env-core";
@@ -84,6 +85,7 @@ function schema(production: boolean) {
     RATE_LIMIT_GENERATE_PER_MINUTE: integer(1).default(120),
     RATE_LIMIT_IMAGES_PER_MINUTE: integer(1).default(6_000),
     RATE_LIMIT_UPLOADS_PER_MINUTE: integer(1).default(60),
+    RATE_LIMIT_CUTOUT_PER_MINUTE: integer(1).default(30),
     UPLOAD_MAX_BYTES: integer(1024, 100 * 1024 * 1024).default(10_485_760),
     BLOB_DIR: z.string().optional(),
     RENDER_THREADS: integer(1, 64).optional(),
@@ -97,6 +99,7 @@ function schema(production: boolean) {
     RUN_WORKERS: bool.default(true),
     TASK_RETENTION_DAYS: integer(1, 3650).default(30),
     STORAGE_MAX_GB: z.coerce.number().positive().optional(),
+    ...cutoutEnvShape,
   };
 }
 

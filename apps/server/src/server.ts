@@ -10,6 +10,7 @@ import { Registry } from "prom-client";
 
 import { createApp } from "./app";
 import { generateRoutes } from "./generate-routes";
+import { cutoutRoutes } from "./cutout-routes";
 import { taskRoutes } from "./task-routes";
 import { uploadRoutes } from "./upload-routes";
 import { resolveAuthSecret } from "./auth-secret";
@@ -53,9 +54,9 @@ function bundledMigrationsFolder(): string | undefined {
   return existsSync(folder) ? folder : undefined;
 }
 
-/** The card render worker bundled next to the server (dist/render-worker.js); absent from source. */
-function bundledRenderWorker(): string | undefined {
-  const file = fileURLToPath(new URL("./render-worker.js", import.meta.url));
+/** A worker script bundled next to the server (e.g. dist/render-worker.js); absent from source. */
+function bundledWorker(name: string): string | undefined {
+  const file = fileURLToPath(new URL(`./${name}`, import.meta.url));
   return existsSync(file) ? file : undefined;
 }
 
@@ -73,7 +74,8 @@ export async function createServer(
     authSecret,
     db: options.db,
     migrationsFolder: bundledMigrationsFolder(),
-    renderWorkerFile: bundledRenderWorker(),
+    renderWorkerFile: bundledWorker("render-worker.js"),
+    cutoutWorkerFile: bundledWorker("cutout-worker.js"),
   });
 
   // The SPA is served whenever it has been built (and SERVE_WEB allows it). In development it
@@ -98,6 +100,7 @@ export async function createServer(
       generateRoutes({ services: deps.services }),
       uploadRoutes({ services: deps.services }),
       taskRoutes({ services: deps.services }),
+      cutoutRoutes({ services: deps.services }),
     ),
     webDir,
     draining: () => draining,

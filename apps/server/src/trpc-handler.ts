@@ -13,9 +13,14 @@ export interface TrpcHandlerOptions {
   services: ApiServices;
   /** Largest request body accepted, in bytes; larger ones get PAYLOAD_TOO_LARGE (413). */
   maxBodySize: number;
+  /** Largest multipart body accepted by the procedures that take a file (see UPLOAD_PROCEDURES). */
+  maxUploadBodySize: number;
   /** Counts every error by domain code. */
   onErrorCode: (code: string) => void;
 }
+
+/** Procedures that take multipart form data (a file) as well as JSON. */
+const UPLOAD_PROCEDURES = new Set(["cutout.process"]);
 
 /**
  * The API over HTTP at /trpc: superjson, batching, SSE subscriptions. Internal errors are logged
@@ -23,32 +28,36 @@ export interface TrpcHandlerOptions {
  */
 export function trpcHandler(options: TrpcHandlerOptions): RequestHandler {
   const { services } = options;
-  const trpc = createExpressMiddleware({
-    router: appRouter,
-    maxBodySize: options.maxBodySize,
-    allowBatching: true,
-    maxBatchSize: MAX_BATCH_SIZE,
-    createContext: ({ req, res }) =>
-      createContext(services, {
-        requestId: requestIdOf(req),
-        ip: req.ip ?? req.socket.remoteAddress ?? "unknown",
-        headers: headersOf(req.headers),
-        appendResponseHeader: (name, value) => {
-          if (!res.headersSent) res.appendHeader(name, value);
-        },
-      }),
-    onError({ error, path, type, req }) {
-      const code = domainCodeOf(error);
-      options.onErrorCode(code);
-      // req.log carries the request id.
-      const fields = { path, type, code };
-      if (code === "INTERNAL") {
-        req.log.error({ ...fields, err: error.cause ?? error }, "procedure failed");
-      } else {
-        req.log.debug({ ...fields, reason: error.message }, "procedure rejected");
-      }
-    },
-  });
+  const middleware = (maxBodySize: number) =>
+    createExpressMiddleware({
+      router: appRouter,
+      maxBodySize,
+      allowBatching: true,
+      maxBatchSize: MAX_BATCH_SIZE,
+      createContext: ({ req, res }) =>
+        createContext(services, {
+          requestId: requestIdOf(req),
+          ip: req.ip ?? req.socket.remoteAddress ?? "unknown",
+          headers: headersOf(req.headers),
+          appendResponseHeader: (name, value) => {
+            if (!res.headersSent) res.appendHeader(name, value);
+          },
+        }),
+      onError({ error, path, type, req }) {
+        const code = domainCodeOf(error);
+        options.onErrorCode(code);
+        // req.log carries the request id.
+        const fields = { path, type, code };
+        if (code === "INTERNAL") {
+          req.log.error({ ...fields, err: error.cause ?? error }, "procedure failed");
+        } else {
+          req.log.debug({ ...fields, reason: error.message }, "procedure rejected");
+        }
+      },
+    });
+  const trpc = middleware(options.maxBodySize);
+  // Multipart bodies carry a photo; only the procedures that take one get the larger limit.
+  const uploads = middleware(options.maxUploadBodySize);
 
   return (req, res, next) => {
     // Checked here rather than in tRPC so the envelope carries the request id (tRPC rejects these
@@ -62,11 +71,18 @@ export function trpcHandler(options: TrpcHandlerOptions): RequestHandler {
       );
       return;
     }
+    const multipart = req.method === "POST" && isMultipart(req.headers["content-type"]);
+    if (multipart && UPLOAD_PROCEDURES.has(req.path.slice(1))) {
+      uploads(req, res, next);
+      return;
+    }
     if (req.method === "POST" && !isJson(req.headers["content-type"])) {
       next(
         new DomainError(
           "VALIDATION",
-          "Send the request body as JSON (Content-Type: application/json)",
+          multipart
+            ? `Only ${[...UPLOAD_PROCEDURES].join(", ")} takes multipart form data; send JSON (Content-Type: application/json)`
+            : "Send the request body as JSON (Content-Type: application/json)",
           {
             details: { contentType: req.headers["content-type"] ?? null },
           },
@@ -86,6 +102,10 @@ export function trpcHandler(options: TrpcHandlerOptions): RequestHandler {
 
 function isJson(contentType: string | undefined): boolean {
   return contentType !== undefined && /^application\/json\s*(;|$)/i.test(contentType);
+}
+
+function isMultipart(contentType: string | undefined): boolean {
+  return contentType !== undefined && /^multipart\/form-data\s*(;|$)/i.test(contentType);
 }
 
 function wantsEventStream(accept: string | undefined): boolean {

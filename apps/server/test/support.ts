@@ -47,6 +47,8 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Env
     PORT: "0",
     PUBLIC_URL: "http://localhost:3000",
     SERVE_WEB: "false",
+    // Every test server shares one assembled copy of the models.
+    CUTOUT_MODEL_DIR: path.join(tmpdir(), "genflow-test-models"),
     ...overrides,
   });
 }

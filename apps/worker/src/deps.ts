@@ -1,3 +1,5 @@
+import path from "node:path";
+
 import { createAdapters } from "@genflow/core/adapters";
 import { DiskBlobStorage } from "@genflow/core/adapters/disk";
 import {
@@ -28,6 +30,7 @@ import {
   type TasksConfig,
 } from "@genflow/core/tasks";
 import { builtInTaskKinds, type BuiltInTaskKindDeps } from "@genflow/core/tasks/built-in";
+import { setUpCutout } from "@genflow/core/cutout";
 import { createDb, type DbHandle } from "@genflow/db";
 
 import type { Env } from "./env";
@@ -50,6 +53,8 @@ export interface BuildWorkerDepsOptions {
   migrationsFolder?: string | undefined;
   /** The card render worker built next to the bundled worker; the core package's source otherwise. */
   renderWorkerFile?: string | undefined;
+  /** The cutout inference worker bundled next to the worker; the core package's source otherwise. */
+  cutoutWorkerFile?: string | undefined;
   /** The kinds to run, from what the built-in kinds need. Default: `builtInTaskKinds`. */
   kinds?: (deps: BuiltInTaskKindDeps) => TaskKinds;
 }
@@ -125,9 +130,20 @@ export async function buildWorkerDeps(
     closers.push(() => recent.close());
     const generate: GenerateDeps = { ...core, blobs, renderer, recent };
 
+    // Background removal for cutout.batch: the same model folder settings as the servers.
+    const cutout = await setUpCutout({
+      env,
+      defaultModelDir: path.join(env.DATA_DIR, "models"),
+      deps: core,
+      blobs,
+      worker: options.cutoutWorkerFile ? workerScript(options.cutoutWorkerFile) : undefined,
+    });
+    closers.push(() => cutout.close());
+
     const kindDeps: BuiltInTaskKindDeps = {
       generate,
       storage: blobs,
+      cutout: cutout.services,
       imageProvider: buildImageProvider(env, shared.rateLimiter, log),
     };
     const kinds = options.kinds ? options.kinds(kindDeps) : builtInTaskKinds(kindDeps);
@@ -167,6 +183,7 @@ export async function buildWorkerDeps(
         },
       },
       ...shared.healthChecks.map((check) => ({ ...check, required: true })),
+      cutout.healthCheck,
     ];
     return { db, runner, kinds, healthChecks, close };
   } catch (error) {

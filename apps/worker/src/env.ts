@@ -4,6 +4,7 @@ import path from "node:path";
 import { isDomainError } from "@genflow/core/errors";
 import { parseImageProviderEnv, type ImageProviderConfig } from "@genflow/core/image-providers";
 import { createEnv } from "@t3-oss/env-core";
+import { cutoutEnvShape } from "@genflow/core/cutout";
 import { z } from "zod";
 
 const integer = (min: number, max = Number.MAX_SAFE_INTEGER) =>
@@ -63,6 +64,7 @@ const schema = {
   RENDER_AVIF_THREADS: integer(1, 16).default(1),
   RENDER_TIMEOUT_MS: integer(100).default(20_000),
   WORKER_KINDS: list.optional(),
+  ...cutoutEnvShape,
   WORKER_CONCURRENCY: concurrencyList.default({}),
   WORKER_HEALTH_PORT: integer(0, 65_535).optional(),
   WORKER_HEALTH_HOST: z.string().default("0.0.0.0"),

@@ -48,6 +48,7 @@ export async function createWorker(
     workerId,
     migrationsFolder: bundled("migrations"),
     renderWorkerFile: bundled("render-worker.js"),
+    cutoutWorkerFile: bundled("cutout-worker.js"),
     kinds: options.kinds,
   });
   let health: HealthServer | undefined;

@@ -1,5 +1,6 @@
 import type { CoreDeps } from "@genflow/core";
 import type { Auth, RequestHeaders } from "@genflow/core/auth";
+import type { CutoutServices } from "@genflow/core/cutout";
 import type { GenerateDeps } from "@genflow/core/generate";
 import type { TasksConfig } from "@genflow/core/tasks";
 import type { UploadDeps } from "@genflow/core/uploads";
@@ -52,6 +53,8 @@ export interface ApiServices extends CoreDeps {
   uploads: UploadDeps;
   /** Durable runs: the kinds this deployment knows, the queue that gets them run, their files. */
   tasks: TasksConfig;
+  /** Background removal; absent on a host that runs without it (its procedures answer UNAVAILABLE). */
+  cutout?: CutoutServices | undefined;
 }
 
 /** Plain request data; the same router runs under HTTP, tests and the panel. */

@@ -1,4 +1,5 @@
 import { authRouter } from "./router/auth";
+import { cutoutRouter } from "./router/cutout";
 import { generateRouter } from "./router/generate";
 import { systemRouter } from "./router/system";
 import { tasksRouter } from "./router/tasks";
@@ -9,6 +10,7 @@ export const appRouter = createTRPCRouter({
   auth: authRouter,
   generate: generateRouter,
   tasks: tasksRouter,
+  cutout: cutoutRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -2,7 +2,9 @@ import type { AppRouter } from "@genflow/api";
 import {
   createTRPCClient,
   httpBatchLink,
+  httpLink,
   httpSubscriptionLink,
+  isNonJsonSerializable,
   retryLink,
   splitLink,
   type TRPCClient,
@@ -93,11 +95,21 @@ export function createGenflowClient(options: GenflowClientOptions): GenflowClien
               attempts < 2 && !op.signal?.aborted && isRetryableFailure(op.type, error),
             retryDelayMs: () => retryDelayMs,
           }),
-          httpBatchLink({
-            url,
-            transformer: superjson,
-            fetch: withTimeout(baseFetch, timeoutMs),
-            headers,
+          // Files (FormData, e.g. `cutout.process`) go one per request; the rest is batched.
+          splitLink({
+            condition: (op) => isNonJsonSerializable(op.input),
+            true: httpLink({
+              url,
+              transformer: superjson,
+              fetch: withTimeout(baseFetch, timeoutMs),
+              headers,
+            }),
+            false: httpBatchLink({
+              url,
+              transformer: superjson,
+              fetch: withTimeout(baseFetch, timeoutMs),
+              headers,
+            }),
           }),
         ],
       }),

@@ -10,4 +10,5 @@ export {
   type Transaction,
 } from "./client";
 export * as schema from "./schema";
+export type { CutoutOutputRecord } from "./schema/cutouts";
 export { buildQuery, executePrepared, type BuiltQuery } from "./prepared";

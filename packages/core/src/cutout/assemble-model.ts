@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { mkdir, open, readFile, rename, rm, stat } from "node:fs/promises";
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 
@@ -30,7 +30,8 @@ async function sha256File(file: string): Promise<string> {
  * wrong: the package ships each model as 4 MiB chunk files named by their sha256, with byte
  * offsets in `resources.json`; they are checked one by one, written in offset order to a
  * temporary file, and the whole is checked against the model's known sha256 before it is moved
- * into place. Nothing is downloaded. Returns whether it had to assemble the file.
+ * into place. Nothing is downloaded. A `<file>.checked` stamp (hash, size, modification time)
+ * spares re-reading a file already checked. Returns whether it had to assemble the file.
  */
 export async function ensureBuiltInModel(
   id: BuiltInCutoutModelId,
@@ -38,8 +39,15 @@ export async function ensureBuiltInModel(
 ): Promise<{ assembled: boolean }> {
   const model = BUILT_IN_CUTOUT_MODELS[id];
   const existing = await stat(target).catch(() => undefined);
-  if (existing?.size === model.bytes && (await sha256File(target)) === model.sha256) {
-    return { assembled: false };
+  if (existing?.size === model.bytes) {
+    // A file checked before and untouched since is not read again (starts stay fast).
+    const stamp = `${model.sha256} ${existing.size} ${existing.mtimeMs}`;
+    const checked = await readFile(`${target}.checked`, "utf8").catch(() => "");
+    if (checked === stamp) return { assembled: false };
+    if ((await sha256File(target)) === model.sha256) {
+      await writeFile(`${target}.checked`, stamp);
+      return { assembled: false };
+    }
   }
 
   const dist = dataPackageDist();
@@ -69,6 +77,8 @@ export async function ensureBuiltInModel(
     throw new Error(`${model.resource}: assembled file has sha256 ${digest}, not ${model.sha256}`);
   }
   await rename(partial, target);
+  const done = await stat(target);
+  await writeFile(`${target}.checked`, `${model.sha256} ${done.size} ${done.mtimeMs}`);
   return { assembled: true };
 
   async function writeChunks() {

@@ -6,16 +6,24 @@ import { DomainError } from "../errors";
 import { parseInput } from "../validation";
 import type { CutoutEngine } from "./inference/engine";
 import type { CutoutModelConfig, CutoutTier } from "./models";
-import { CUTOUT_MAX_BYTES, CUTOUT_MAX_PIXELS, CutoutOptions, type CutoutResult } from "./schemas";
+import {
+  CUTOUT_MAX_BYTES,
+  CUTOUT_MAX_PIXELS,
+  CutoutOptions,
+  MaskOptions,
+  OutputOptions,
+  type CutoutResult,
+  type EncodedImage,
+} from "./schemas";
 
+/** What cutting out needs: the engine that runs the models, and the model of each tier. */
 export interface CutoutDeps {
   engine: CutoutEngine;
-  /** The model of each tier. */
   models: Record<CutoutTier, CutoutModelConfig>;
 }
 
-interface Decoded {
-  /** RGBA, 8 bits per channel, upright. */
+/** A photo as the pipeline holds it: RGBA, 8 bits per channel, upright. */
+export interface DecodedPhoto {
   rgba: Buffer;
   width: number;
   height: number;
@@ -23,8 +31,50 @@ interface Decoded {
   hadAlpha: boolean;
 }
 
+/** The photo's mask at its own size, and how it was made. */
+export interface PhotoMask {
+  /** `width × height` bytes of alpha. */
+  alpha: Buffer;
+  model: string;
+  inferMs: number;
+  loadMs: number | undefined;
+}
+
 function invalidImage(message: string, details?: Record<string, unknown>): DomainError {
-  return new DomainError("VALIDATION", message, { details: { field: "image", ...details } });
+  return new DomainError("VALIDATION", message, {
+    details: { fieldErrors: { image: [message] }, ...details },
+  });
+}
+
+/** Width and height as displayed (EXIF orientation applied), from the header alone. */
+export async function measurePhoto(
+  bytes: Uint8Array,
+): Promise<{ width: number; height: number; hasAlpha: boolean }> {
+  if (bytes.length === 0) throw invalidImage("The image is empty");
+  if (bytes.length > CUTOUT_MAX_BYTES) {
+    throw new DomainError(
+      "PAYLOAD_TOO_LARGE",
+      `The image is larger than ${CUTOUT_MAX_BYTES / 1024 / 1024} MiB`,
+      { details: { bytes: bytes.length, maxBytes: CUTOUT_MAX_BYTES } },
+    );
+  }
+  let metadata: Metadata;
+  try {
+    metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch {
+    throw invalidImage("The file is not an image GenFlow can read");
+  }
+  const { width, height } = metadata.autoOrient;
+  const pixels = width * height;
+  if (!(pixels > 0)) throw invalidImage("The file is not an image GenFlow can read");
+  if (pixels > CUTOUT_MAX_PIXELS) {
+    throw invalidImage(`The image has more than ${CUTOUT_MAX_PIXELS / 1_000_000} megapixels`, {
+      width,
+      height,
+      maxPixels: CUTOUT_MAX_PIXELS,
+    });
+  }
+  return { width, height, hasAlpha: metadata.hasAlpha === true };
 }
 
 /**
@@ -33,29 +83,8 @@ function invalidImage(message: string, details?: Record<string, unknown>): Domai
  * Refuses empty or oversized files, data that is not an image, and images over the pixel limit
  * before decoding them.
  */
-export async function decodePhoto(bytes: Uint8Array): Promise<Decoded> {
-  if (bytes.length === 0) throw invalidImage("The image is empty");
-  if (bytes.length > CUTOUT_MAX_BYTES) {
-    throw invalidImage(`The image is larger than ${CUTOUT_MAX_BYTES / 1024 / 1024} MiB`, {
-      bytes: bytes.length,
-      maxBytes: CUTOUT_MAX_BYTES,
-    });
-  }
-  let metadata: Metadata;
-  try {
-    metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
-  } catch {
-    throw invalidImage("The file is not an image GenFlow can read");
-  }
-  const pixels = (metadata.width ?? 0) * (metadata.height ?? 0);
-  if (pixels === 0) throw invalidImage("The file is not an image GenFlow can read");
-  if (pixels > CUTOUT_MAX_PIXELS) {
-    throw invalidImage(`The image has more than ${CUTOUT_MAX_PIXELS / 1_000_000} megapixels`, {
-      width: metadata.width,
-      height: metadata.height,
-      maxPixels: CUTOUT_MAX_PIXELS,
-    });
-  }
+export async function decodePhoto(bytes: Uint8Array): Promise<DecodedPhoto> {
+  const { hasAlpha } = await measurePhoto(bytes);
   try {
     const { data, info } = await sharp(bytes, {
       limitInputPixels: CUTOUT_MAX_PIXELS,
@@ -71,18 +100,20 @@ export async function decodePhoto(bytes: Uint8Array): Promise<Decoded> {
       rgba: data,
       width: info.width,
       height: info.height,
-      hadAlpha: metadata.hasAlpha === true,
+      hadAlpha: hasAlpha,
     };
   } catch {
     throw invalidImage("The image is damaged or cut short");
   }
 }
 
+const rawOf = (width: number, height: number, channels: 1 | 3 | 4) => ({
+  raw: { width, height, channels },
+});
+
 /** The photo stretched to the model's square, RGB. */
-async function modelInput(photo: Decoded, size: number): Promise<Uint8Array> {
-  const rgb = await sharp(photo.rgba, {
-    raw: { width: photo.width, height: photo.height, channels: 4 },
-  })
+async function modelInput(photo: DecodedPhoto, size: number): Promise<Uint8Array> {
+  const rgb = await sharp(photo.rgba, rawOf(photo.width, photo.height, 4))
     .removeAlpha()
     .resize(size, size, { fit: "fill", kernel: "lanczos3" })
     .raw()
@@ -90,33 +121,83 @@ async function modelInput(photo: Decoded, size: number): Promise<Uint8Array> {
   return new Uint8Array(rgb.buffer, rgb.byteOffset, rgb.length);
 }
 
-/** The model's square mask back at the photo's size, with the photo's own alpha and a threshold applied. */
-async function photoMask(
-  photo: Decoded,
-  mask: Uint8Array,
-  size: number,
-  options: { keepAlpha: boolean; threshold: number | undefined },
-): Promise<Buffer> {
-  const alpha = await sharp(mask, { raw: { width: size, height: size, channels: 1 } })
-    .resize(photo.width, photo.height, { fit: "fill", kernel: "cubic" })
-    // sharp widens one-channel pixels to sRGB unless told to keep the one channel.
+/** The model's square mask brought to the photo's size. */
+async function upscaleMask(photo: DecodedPhoto, mask: Uint8Array, size: number): Promise<Buffer> {
+  return (
+    sharp(mask, rawOf(size, size, 1))
+      .resize(photo.width, photo.height, { fit: "fill", kernel: "cubic" })
+      // sharp widens one-channel pixels to sRGB unless told to keep the one channel.
+      .extractChannel(0)
+      .raw()
+      .toBuffer()
+  );
+}
+
+/** Softens an alpha channel with a Gaussian of `sigma` pixels. */
+function featherAlpha(alpha: Buffer, width: number, height: number, sigma: number) {
+  return sharp(alpha, rawOf(width, height, 1))
+    .blur(sigma)
     .extractChannel(0)
     .raw()
     .toBuffer();
-  const keep = options.keepAlpha && photo.hadAlpha;
-  if (keep || options.threshold !== undefined) {
+}
+
+/** The mask's part of a set of options (which may hold output options too). */
+export function maskOptionsOf(options: MaskOptions): MaskOptions {
+  const { tier, threshold, feather, keepAlpha, flip } = options;
+  return { tier, threshold, feather, keepAlpha, flip };
+}
+
+/** The output's part of a set of options (which may hold mask options too). */
+export function outputOptionsOf(options: OutputOptions): OutputOptions {
+  const { output, format, background, crop } = options;
+  return { output, format, background, crop };
+}
+
+/**
+ * The photo's alpha mask at its own size: the tier's model on the photo, then the threshold, the
+ * feather and the photo's own alpha as asked. The model runs off the event loop (see
+ * `createCutoutEngine`); resizing runs in sharp's threads.
+ */
+export async function maskPhoto(
+  deps: CutoutDeps,
+  photo: DecodedPhoto,
+  input: MaskOptions = {},
+): Promise<PhotoMask> {
+  const options = MaskOptions.parse(maskOptionsOf(input));
+  const model = deps.models[options.tier];
+  const square = await modelInput(photo, model.inputSize);
+  const segmented = await deps.engine.segment(model, square, { flip: options.flip });
+  let alpha = await upscaleMask(photo, segmented.mask, model.inputSize);
+  if (options.threshold !== undefined) {
+    const cut = options.threshold;
+    for (let i = 0; i < alpha.length; i++) alpha[i] = (alpha[i] ?? 0) >= cut ? 255 : 0;
+  }
+  if (options.feather > 0) {
+    alpha = await featherAlpha(alpha, photo.width, photo.height, options.feather);
+  }
+  if (options.keepAlpha && photo.hadAlpha) {
     for (let i = 0; i < alpha.length; i++) {
-      let value = alpha[i] ?? 0;
-      if (options.threshold !== undefined) value = value >= options.threshold ? 255 : 0;
-      if (keep) value = Math.min(value, photo.rgba[i * 4 + 3] ?? 255);
-      alpha[i] = value;
+      alpha[i] = Math.min(alpha[i] ?? 0, photo.rgba[i * 4 + 3] ?? 255);
     }
   }
-  return alpha;
+  return { alpha, model: model.id, inferMs: segmented.inferMs, loadMs: segmented.loadMs };
+}
+
+export interface CropBox {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
 }
 
 /** The box around the subject (alpha ≥ 128), grown by `margin` of its larger side; null when empty. */
-function subjectBox(alpha: Buffer, width: number, height: number, margin: number) {
+export function subjectBox(
+  alpha: Uint8Array,
+  width: number,
+  height: number,
+  margin: number,
+): CropBox | null {
   let left = width;
   let top = height;
   let right = -1;
@@ -140,14 +221,137 @@ function subjectBox(alpha: Buffer, width: number, height: number, margin: number
   return { left, top, width: right - left + 1, height: bottom - top + 1 };
 }
 
+/** Rows `box` of a raw image with `channels` bytes per pixel. */
+function cropRaw(data: Buffer, width: number, channels: number, box: CropBox): Buffer {
+  const out = Buffer.allocUnsafe(box.width * box.height * channels);
+  const rowBytes = box.width * channels;
+  for (let y = 0; y < box.height; y++) {
+    const from = ((box.top + y) * width + box.left) * channels;
+    data.copy(out, y * rowBytes, from, from + rowBytes);
+  }
+  return out;
+}
+
+/** `#rrggbb` or `#rrggbbaa` as sharp's colour object. */
+function colourOf(hex: string) {
+  const value = (at: number) => Number.parseInt(hex.slice(at, at + 2), 16);
+  return { r: value(1), g: value(3), b: value(5), alpha: hex.length === 9 ? value(7) / 255 : 1 };
+}
+
+/** A linear gradient of `width × height` as SVG, toward `angle` degrees as in CSS (0 up, 90 right). */
+function gradientSvg(width: number, height: number, from: string, to: string, angle: number) {
+  const radians = (angle * Math.PI) / 180;
+  const dx = Math.sin(radians);
+  const dy = -Math.cos(radians);
+  const half = (Math.abs(width * dx) + Math.abs(height * dy)) / 2;
+  const [x1, y1, x2, y2] = [
+    width / 2 - dx * half,
+    height / 2 - dy * half,
+    width / 2 + dx * half,
+    height / 2 + dy * half,
+  ].map((n) => n.toFixed(2));
+  const stop = (offset: number, hex: string) =>
+    `<stop offset="${offset}" stop-color="${hex.slice(0, 7)}" stop-opacity="${colourOf(hex).alpha}"/>`;
+  return Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">` +
+      `<defs><linearGradient id="g" gradientUnits="userSpaceOnUse" x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}">` +
+      `${stop(0, from)}${stop(1, to)}</linearGradient></defs>` +
+      `<rect width="100%" height="100%" fill="url(#g)"/></svg>`,
+  );
+}
+
+export interface ComposeParams {
+  photo: DecodedPhoto;
+  /** The photo's mask, `width × height` bytes. */
+  alpha: Uint8Array;
+  options?: OutputOptions;
+  /** The bytes of the background image, when `options.background` is an image. */
+  backgroundImage?: Uint8Array | undefined;
+}
+
 /**
- * Removes a photo's background: the subject on transparency, a colour or a blurred copy of the
- * photo, or the mask alone; optionally cropped to the subject. The model runs off the event loop
- * (see `createCutoutEngine`); decoding and composing run in sharp's own threads.
+ * One image from a photo and its mask: the mask itself, or the subject on transparency, a colour,
+ * a gradient, another image (scaled to cover) or a blurred copy of the photo; cropped to the
+ * subject when asked. All of it runs in sharp's threads except the crop's copy of rows.
+ */
+export async function composeCutout(params: ComposeParams): Promise<EncodedImage> {
+  const options = OutputOptions.parse(outputOptionsOf(params.options ?? {}));
+  let { photo } = params;
+  let alpha = Buffer.from(params.alpha.buffer, params.alpha.byteOffset, params.alpha.length);
+  const box = options.crop
+    ? subjectBox(alpha, photo.width, photo.height, options.crop.margin)
+    : null;
+  if (box && (box.width !== photo.width || box.height !== photo.height)) {
+    photo = { ...photo, rgba: cropRaw(photo.rgba, photo.width, 4, box), ...box };
+    alpha = cropRaw(alpha, params.photo.width, 1, box);
+  }
+  const { width, height } = photo;
+
+  let image: Sharp;
+  if (options.output === "mask") {
+    image = sharp(alpha, rawOf(width, height, 1)).toColourspace("b-w");
+  } else {
+    const subject = Buffer.from(photo.rgba);
+    for (let i = 0; i < alpha.length; i++) subject[i * 4 + 3] = alpha[i] ?? 0;
+    const layer = { input: subject, ...rawOf(width, height, 4) };
+    const background = options.background;
+    switch (background.type) {
+      case "transparent":
+        image = sharp(subject, rawOf(width, height, 4));
+        break;
+      case "color":
+        image = sharp({
+          create: { width, height, channels: 4, background: colourOf(background.color) },
+        }).composite([layer]);
+        break;
+      case "gradient": {
+        const svg = gradientSvg(width, height, background.from, background.to, background.angle);
+        image = sharp(svg).composite([layer]);
+        break;
+      }
+      case "image": {
+        if (!params.backgroundImage) throw new Error("the background image's bytes are missing");
+        const fitted = await sharp(params.backgroundImage, { limitInputPixels: CUTOUT_MAX_PIXELS })
+          .rotate()
+          .resize(width, height, { fit: "cover" })
+          .ensureAlpha()
+          .raw()
+          .toBuffer();
+        image = sharp(fitted, rawOf(width, height, 4)).composite([layer]);
+        break;
+      }
+      case "blur": {
+        const blurred = await sharp(photo.rgba, rawOf(width, height, 4))
+          .removeAlpha()
+          .blur(background.sigma)
+          .ensureAlpha()
+          .raw()
+          .toBuffer();
+        image = sharp(blurred, rawOf(width, height, 4)).composite([layer]);
+        break;
+      }
+    }
+  }
+  const format = options.output === "mask" ? "png" : options.format;
+  const encoded =
+    format === "png"
+      ? await image.png({ compressionLevel: 6 }).toBuffer({ resolveWithObject: true })
+      : await image.webp({ quality: 90, alphaQuality: 100 }).toBuffer({ resolveWithObject: true });
+  return {
+    bytes: encoded.data,
+    contentType: format === "png" ? "image/png" : "image/webp",
+    width: encoded.info.width,
+    height: encoded.info.height,
+  };
+}
+
+/**
+ * Removes a photo's background in one go: decode, mask, compose, encode (see `maskPhoto` and
+ * `composeCutout`). Nothing is stored.
  */
 export async function cutoutImage(
   deps: CutoutDeps,
-  params: { bytes: Uint8Array; options?: CutoutOptions },
+  params: { bytes: Uint8Array; options?: CutoutOptions; backgroundImage?: Uint8Array },
 ): Promise<CutoutResult> {
   const started = performance.now();
   const options = parseInput(
@@ -155,65 +359,26 @@ export async function cutoutImage(
     params.options ?? {},
     "The cut-out options are not valid",
   );
-  const model = deps.models[options.tier];
   const photo = await decodePhoto(params.bytes);
-  const input = await modelInput(photo, model.inputSize);
   const decoded = performance.now();
-
-  const segmented = await deps.engine.segment(model, input, { flip: options.flip });
-  const inferred = performance.now();
-
-  const alpha = await photoMask(photo, segmented.mask, model.inputSize, {
-    keepAlpha: options.keepAlpha,
-    threshold: options.threshold,
+  const mask = await maskPhoto(deps, photo, options);
+  const masked = performance.now();
+  const image = await composeCutout({
+    photo,
+    alpha: mask.alpha,
+    options,
+    backgroundImage: params.backgroundImage,
   });
-  const box = options.crop
-    ? subjectBox(alpha, photo.width, photo.height, options.crop.margin)
-    : null;
-  const raw = { raw: { width: photo.width, height: photo.height, channels: 4 as const } };
-
-  let image: Sharp;
-  if (options.output === "mask") {
-    image = sharp(alpha, {
-      raw: { width: photo.width, height: photo.height, channels: 1 },
-    }).toColourspace("b-w");
-  } else {
-    const rgba = Buffer.from(photo.rgba);
-    for (let i = 0; i < alpha.length; i++) rgba[i * 4 + 3] = alpha[i] ?? 0;
-    const background = options.background;
-    if (background.type === "transparent") {
-      image = sharp(rgba, raw);
-    } else if (background.type === "color") {
-      image = sharp(rgba, raw).flatten({ background: background.color.slice(0, 7) });
-    } else {
-      const blurred = await sharp(photo.rgba, raw)
-        .removeAlpha()
-        .blur(background.sigma)
-        .png()
-        .toBuffer();
-      const subject = await sharp(rgba, raw).png().toBuffer();
-      image = sharp(blurred).composite([{ input: subject }]);
-    }
-  }
-  if (box) image = sharp(await image.png().toBuffer()).extract(box);
-  const format = options.output === "mask" ? "png" : options.format;
-  const encoded =
-    format === "png"
-      ? await image.png({ compressionLevel: 6 }).toBuffer({ resolveWithObject: true })
-      : await image.webp({ quality: 90, alphaQuality: 100 }).toBuffer({ resolveWithObject: true });
   const finished = performance.now();
   return {
-    bytes: encoded.data,
-    contentType: format === "png" ? "image/png" : "image/webp",
-    width: encoded.info.width,
-    height: encoded.info.height,
-    model: model.id,
+    ...image,
+    model: mask.model,
     timings: {
       decodeMs: decoded - started,
-      inferMs: segmented.inferMs,
-      composeMs: finished - inferred,
+      inferMs: mask.inferMs,
+      composeMs: finished - masked,
       totalMs: finished - started,
-      ...(segmented.loadMs === undefined ? {} : { loadMs: segmented.loadMs }),
+      ...(mask.loadMs === undefined ? {} : { loadMs: mask.loadMs }),
     },
   };
 }

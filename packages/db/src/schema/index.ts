@@ -3,3 +3,4 @@ export * from "./events";
 export * from "./generate";
 export * from "./uploads";
 export * from "./tasks";
+export * from "./cutouts";

@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 
 import { Piscina } from "piscina";
@@ -12,10 +13,17 @@ export interface CutoutEngineOptions {
   worker: WorkerScript;
   /** Intra-op threads of each model's session. Default 2. */
   threads?: number;
+  /**
+   * Images inferred at the same time, each in its own thread with its own copy of the model
+   * (memory grows with it: about 2 GB per thread for the medium model). Default 1.
+   */
+  concurrency?: number;
   /** Images that may wait for the model; past this, requests are refused. Default 16. */
   maxQueue?: number;
   /** Longest one image may take, waiting included. Default 60 s. */
   timeoutMs?: number;
+  /** Told when a model fails to load, with the runtime's message (for the log). */
+  onLoadError?: (model: CutoutModelConfig, message: string) => void;
   /** The thread (and with it every loaded model) ends after this long without work. Default 10 min. */
   idleUnloadMs?: number;
 }
@@ -36,6 +44,11 @@ export interface CutoutEngine {
   ): Promise<SegmentResult>;
   /** Images waiting, images being inferred, and the median of recent inference times. */
   stats(): { queued: number; running: number; p50InferMs: number | null };
+  /**
+   * Each model used so far: whether it is loaded (used within the idle period, so its session is
+   * still in memory) and the last load error, if its last load failed.
+   */
+  models(): ReadonlyMap<string, { loaded: boolean; error: string | null }>;
   close(): Promise<void>;
 }
 
@@ -47,24 +60,28 @@ export function sourceCutoutWorker(): WorkerScript {
 const RECENT = 50;
 
 /**
- * Runs the models in one worker thread, off the event loop: ONNX Runtime's `run` holds its thread
- * for the whole inference. One thread means one session per model, shared by every request; the
- * session's intra-op threads use the cores. Requests beyond the one running wait in a bounded
- * queue; past it they are refused with LIMIT_EXCEEDED and a retry hint from recent times.
+ * Runs the models in worker threads, off the event loop: ONNX Runtime's `run` holds its thread
+ * for the whole inference. With the default concurrency of one, one thread holds one session per
+ * model, shared by every request, and the session's intra-op threads use the cores. Requests
+ * beyond those running wait in a bounded queue; past it they are refused with LIMIT_EXCEEDED and
+ * a retry hint from recent times. A thread idle for `idleUnloadMs` ends, unloading its models.
  */
 export function createCutoutEngine(options: CutoutEngineOptions): CutoutEngine {
   const threads = options.threads ?? 2;
   const maxQueue = options.maxQueue ?? 16;
   const timeoutMs = options.timeoutMs ?? 60_000;
+  const concurrency = options.concurrency ?? 1;
+  const idleUnloadMs = options.idleUnloadMs ?? 10 * 60_000;
   const pool = new Piscina<InferenceJob, InferenceResult>({
     filename: options.worker.filename,
     ...(options.worker.execArgv ? { execArgv: options.worker.execArgv } : {}),
     minThreads: 0,
-    maxThreads: 1,
+    maxThreads: concurrency,
     concurrentTasksPerWorker: 1,
     maxQueue,
-    idleTimeout: options.idleUnloadMs ?? 10 * 60_000,
+    idleTimeout: idleUnloadMs,
   });
+  const usage = new Map<string, { lastUsed: number; error: string | null }>();
   const recent: number[] = [];
   let running = 0;
 
@@ -105,6 +122,8 @@ export function createCutoutEngine(options: CutoutEngineOptions): CutoutEngine {
       }
       if (!result.ok) {
         if (result.loadFailed) {
+          usage.set(model.id, { lastUsed: 0, error: result.message });
+          options.onLoadError?.(model, result.message);
           throw new DomainError("UNAVAILABLE", `The model ${model.id} could not be loaded`, {
             cause: new Error(result.message),
           });
@@ -113,11 +132,23 @@ export function createCutoutEngine(options: CutoutEngineOptions): CutoutEngine {
           cause: new Error(result.message),
         });
       }
+      usage.set(model.id, { lastUsed: performance.now(), error: null });
       recent.push(result.inferMs);
       if (recent.length > RECENT) recent.shift();
       return { mask: result.mask, inferMs: result.inferMs, loadMs: result.loadMs };
     },
-    stats: () => ({ queued: pool.queueSize, running: Math.min(running, 1), p50InferMs: p50() }),
+    stats: () => ({
+      queued: pool.queueSize,
+      running: Math.min(running, concurrency),
+      p50InferMs: p50(),
+    }),
+    models: () =>
+      new Map(
+        [...usage].map(([id, { lastUsed, error }]) => [
+          id,
+          { loaded: error === null && performance.now() - lastUsed < idleUnloadMs, error },
+        ]),
+      ),
     close: () => pool.destroy(),
   };
 }

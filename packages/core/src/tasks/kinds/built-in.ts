@@ -1,8 +1,10 @@
+import type { CutoutServices } from "../../cutout/ports";
 import type { GenerateDeps } from "../../generate";
 import type { ImageProvider } from "../../image-providers";
 import type { BlobStorage } from "../../ports";
 import { taskKinds, type TaskKind, type TaskKinds } from "../kinds";
 import { cardsBatchKind } from "./cards-batch";
+import { cutoutBatchKind } from "./cutout-batch";
 import { imageGenerateKind } from "./image-generate";
 
 /** What the built-in kinds need from the host that runs them (a server or a worker). */
@@ -16,6 +18,8 @@ export interface BuiltInTaskKindDeps {
    * registered only with one. Absent or null: no provider is configured.
    */
   imageProvider?: ImageProvider | null | undefined;
+  /** Background removal; `cutout.batch` is registered only with it. */
+  cutout?: CutoutServices | null | undefined;
 }
 
 /**
@@ -29,5 +33,6 @@ export function builtInTaskKinds(deps: BuiltInTaskKindDeps): TaskKinds {
   if (deps.imageProvider) {
     kinds.push(imageGenerateKind({ provider: deps.imageProvider, storage: deps.storage }));
   }
+  if (deps.cutout) kinds.push(cutoutBatchKind({ cutout: deps.cutout, storage: deps.storage }));
   return taskKinds(kinds);
 }
