@@ -10,6 +10,7 @@ import {
   TRPCClientError,
   type GenflowClient,
 } from "@genflow/client";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { startServer, type RunningServer } from "./support";
@@ -303,6 +304,31 @@ function countingFetch() {
   };
   return { calls, fetch: fetchImpl };
 }
+
+describe("the SDK with files", () => {
+  it("sends a photo as form data to cutout.process and gets typed results back", async () => {
+    const { key } = await newAccount(running.url);
+    const sdk = createGenflowClient({ url: running.url, apiKey: key.key, timeoutMs: 120_000 });
+    const photo = await sharp(
+      Buffer.from(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="150"><rect width="100%" height="100%" fill="#eef2f5"/><circle cx="100" cy="75" r="45" fill="#1e88e5"/></svg>',
+      ),
+    )
+      .png()
+      .toBuffer();
+    const form = new FormData();
+    form.append("image", new Blob([photo]), "ball.png");
+    form.append("options", JSON.stringify({ tier: "fast", output: "mask" }));
+    const result = await sdk.cutout.process.mutate(form);
+    if (result.status !== "done")
+      throw new Error(`expected an answer at once, got ${result.status}`);
+    expect(result.cutout).toMatchObject({ fileName: "ball.png", width: 200, height: 150 });
+    expect(result.output).toMatchObject({ contentType: "image/png", width: 200, height: 150 });
+    expect(result.timings.inferMs).toBeGreaterThan(0);
+    const listed = await sdk.cutout.list.query({});
+    expect(listed.items.map((item) => item.id)).toContain(result.cutout.id);
+  }, 180_000);
+});
 
 describe("SDK resilience", () => {
   let apiKey: string;

@@ -11,6 +11,7 @@ import {
   builtInModelConfig,
   createCutoutEngine,
   cutoutImage,
+  decodePhoto,
   ensureBuiltInModel,
   sourceCutoutWorker,
   type CutoutDeps,
@@ -253,7 +254,72 @@ describe("cutoutImage", () => {
   }, 120_000);
 });
 
+describe("decodePhoto", () => {
+  const base = () =>
+    sharp({ create: { width: 60, height: 40, channels: 3, background: "#3366cc" } });
+
+  it("reads every photo format it names, upright and as 8-bit RGBA", async () => {
+    const rotated = await base().jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    const sixteenBit = await base().toColourspace("rgb16").png().toBuffer();
+    const cmyk = await base().toColourspace("cmyk").jpeg().toBuffer();
+    const frames = await sharp({
+      create: { width: 60, height: 80, channels: 4, background: "#3366cc" },
+    })
+      .gif()
+      .toBuffer();
+    const photos: [string, Buffer, number, number][] = [
+      ["jpeg", await base().jpeg().toBuffer(), 60, 40],
+      ["EXIF-rotated jpeg", rotated, 40, 60],
+      ["16-bit png", sixteenBit, 60, 40],
+      ["cmyk jpeg", cmyk, 60, 40],
+      ["webp", await base().webp().toBuffer(), 60, 40],
+      ["avif", await base().avif().toBuffer(), 60, 40],
+      ["tiff", await base().tiff().toBuffer(), 60, 40],
+      ["gif", frames, 60, 80],
+    ];
+    for (const [name, bytes, width, height] of photos) {
+      const photo = await decodePhoto(bytes);
+      expect({ name, width: photo.width, height: photo.height }).toEqual({ name, width, height });
+      expect(photo.rgba.length).toBe(width * height * 4);
+      const [r, g, b] = photo.rgba;
+      expect({ name, blue: (b ?? 0) > (r ?? 0) && (b ?? 0) > (g ?? 0) }).toEqual({
+        name,
+        blue: true,
+      });
+    }
+  });
+
+  it("takes an animation's first frame", async () => {
+    const frame = (colour: string) =>
+      sharp({ create: { width: 20, height: 20, channels: 3, background: colour } })
+        .raw()
+        .toBuffer();
+    const strip = Buffer.concat([await frame("#ff0000"), await frame("#00ff00")]);
+    const gif = await sharp(strip, { raw: { width: 20, height: 40, channels: 3, pageHeight: 20 } })
+      .gif()
+      .toBuffer();
+    expect((await sharp(gif).metadata()).pages).toBe(2);
+    const photo = await decodePhoto(gif);
+    expect([photo.width, photo.height]).toEqual([20, 20]);
+    expect([...photo.rgba.subarray(0, 3)]).toEqual([255, 0, 0]);
+  });
+
+  it("refuses pictures that are not photos", async () => {
+    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>');
+    const error = await refusal(decodePhoto(svg));
+    expect(isDomainError(error) && error.code).toBe("VALIDATION");
+  });
+});
+
 describe("the engine's queue", () => {
+  it("runs every photo when they stay within the queue", async () => {
+    const model = builtInModelConfig(BUILT_IN_TIERS.fast, modelDir);
+    const results = await Promise.all(
+      [1, 2, 3].map(() => engine.segment(model, new Uint8Array(1024 * 1024 * 3).fill(90))),
+    );
+    for (const result of results) expect(result.mask.length).toBe(1024 * 1024);
+  }, 120_000);
+
   it("refuses images past its queue with LIMIT_EXCEEDED and a retry hint", async () => {
     const small = createCutoutEngine({ worker: sourceCutoutWorker(), threads: 1, maxQueue: 1 });
     try {

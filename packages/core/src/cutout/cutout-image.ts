@@ -46,6 +46,9 @@ function invalidImage(message: string, details?: Record<string, unknown>): Domai
   });
 }
 
+/** Raster formats taken as photos (SVG and the like are not photos). */
+const PHOTO_FORMATS = new Set<string>(["jpeg", "png", "webp", "gif", "tiff", "heif"]);
+
 /** Width and height as displayed (EXIF orientation applied), from the header alone. */
 export async function measurePhoto(
   bytes: Uint8Array,
@@ -63,6 +66,17 @@ export async function measurePhoto(
     metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch {
     throw invalidImage("The file is not an image GenFlow can read");
+  }
+  if (!PHOTO_FORMATS.has(metadata.format)) {
+    throw invalidImage("Send a JPEG, PNG, WebP, AVIF, GIF or TIFF photo", {
+      format: metadata.format,
+    });
+  }
+  if (metadata.compression === "hevc") {
+    throw invalidImage(
+      "HEIC photos cannot be read by this server; send it as JPEG, PNG, WebP or AVIF",
+      { format: "heic" },
+    );
   }
   const { width, height } = metadata.autoOrient;
   const pixels = width * height;
