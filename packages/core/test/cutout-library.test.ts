@@ -208,6 +208,29 @@ describe("processCutout", () => {
   });
 });
 
+describe("mask options", () => {
+  async function maskValues(options: Parameters<typeof processCutout>[1]["options"]) {
+    const { cutout } = await processCutout(deps, {
+      userId: alice,
+      source: { bytes: await photo() },
+      options: { ...options, output: "mask" },
+    });
+    const mask = await readCutoutFile(deps, { userId: alice, id: cutout.id, name: "mask.png" });
+    const { data } = await sharp(mask.bytes)
+      .extractChannel(0)
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return new Set(data);
+  }
+
+  it("makes hard edges with a threshold, and soft ones with a feather", async () => {
+    const plain = await maskValues({});
+    expect(plain.size).toBeGreaterThan(2);
+    expect([...(await maskValues({ threshold: 128 }))].sort((a, b) => a - b)).toEqual([0, 255]);
+    expect((await maskValues({ threshold: 128, feather: 6 })).size).toBeGreaterThan(plain.size);
+  });
+});
+
 describe("composeCutoutOutput", () => {
   it("makes more images from the stored mask without the model, once per set of options", async () => {
     const { cutout } = await processCutout(deps, {
