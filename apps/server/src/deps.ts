@@ -169,6 +169,7 @@ export async function buildDeps(env: Env, options: BuildDepsOptions): Promise<Se
       deps: core,
       blobs,
       worker: options.cutoutWorkerFile ? workerScript(options.cutoutWorkerFile) : undefined,
+      metrics: metrics.cutout,
     });
     closers.push(() => cutout.close());
     healthChecks.push(cutout.healthCheck);

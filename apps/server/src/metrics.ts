@@ -1,6 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 
 import type { ApiMetrics } from "@genflow/api";
+import type { CutoutMetrics } from "@genflow/core/cutout";
 import type { GenerateMetrics } from "@genflow/core/generate";
 import { DomainError } from "@genflow/core/errors";
 import type { Request, RequestHandler } from "express";
@@ -93,6 +94,36 @@ export function createMetrics(registry: Registry) {
     labelNames: ["lane", "reason"] as const,
     registers,
   });
+  const cutoutDuration = new Histogram({
+    name: "cutout_inference_duration_seconds",
+    help: "Background-removal inference time in its thread (queue wait excluded) by model",
+    labelNames: ["model"] as const,
+    buckets: [0.25, 0.5, 1, 1.5, 2, 3, 5, 10, 30],
+    registers,
+  });
+  const cutoutQueue = new Gauge({
+    name: "cutout_queue_length",
+    help: "Photos waiting for the background-removal model",
+    registers,
+  });
+  const cutoutRejections = new Counter({
+    name: "cutout_rejections_total",
+    help: "Photos refused because the model's queue was full, or stopped because they took too long",
+    labelNames: ["reason"] as const,
+    registers,
+  });
+  const cutout: CutoutMetrics = {
+    inferred(model, seconds) {
+      cutoutDuration.observe({ model }, seconds);
+    },
+    queueLength(length) {
+      cutoutQueue.set(length);
+    },
+    rejected(reason) {
+      cutoutRejections.inc({ reason });
+    },
+  };
+
   const generate: GenerateMetrics = {
     renderDuration(labels, seconds) {
       renderDuration.observe(labels, seconds);
@@ -129,6 +160,8 @@ export function createMetrics(registry: Registry) {
     api,
     /** Reported into by the card pipeline. */
     generate,
+    /** Reported into by the background-removal engine. */
+    cutout,
     /** One error response with this domain code. */
     error(code: string) {
       errors.inc({ code });

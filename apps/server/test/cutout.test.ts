@@ -268,5 +268,8 @@ describe("a busy engine", () => {
     expect((await restError(refused[0] as Response)).code).toBe("LIMIT_EXCEEDED");
     const slow = responses.find((response) => response.status === 408);
     expect(slow && (await restError(slow)).code).toBe("TIMEOUT");
+    const metrics = await (await fetch(`${running.url}/metrics`)).text();
+    expect(metrics).toMatch(/cutout_rejections_total\{reason="queue_full"\} [1-9]/);
+    expect(metrics).toMatch(/cutout_rejections_total\{reason="timeout"\} [1-9]/);
   }, 120_000);
 });

@@ -21,6 +21,7 @@ export {
   sourceCutoutWorker,
   type CutoutEngine,
   type CutoutEngineOptions,
+  type CutoutMetrics,
   type SegmentResult,
 } from "./inference/engine";
 export {

@@ -7,7 +7,12 @@ import type { CoreDeps } from "../context";
 import type { BlobStorage, HealthCheck } from "../ports";
 import type { WorkerScript } from "../generate/render/worker-script";
 import { ensureBuiltInModel } from "./assemble-model";
-import { createCutoutEngine, sourceCutoutWorker, type CutoutEngine } from "./inference/engine";
+import {
+  createCutoutEngine,
+  sourceCutoutWorker,
+  type CutoutEngine,
+  type CutoutMetrics,
+} from "./inference/engine";
 import {
   BUILT_IN_CUTOUT_MODELS,
   BUILT_IN_TIERS,
@@ -65,6 +70,7 @@ export interface SetUpCutoutOptions {
   blobs: BlobStorage;
   /** The inference worker built next to a bundled host; the package's source otherwise. */
   worker?: WorkerScript | undefined;
+  metrics?: CutoutMetrics | undefined;
 }
 
 export interface CutoutSetup {
@@ -127,6 +133,7 @@ export async function setUpCutout(options: SetUpCutoutOptions): Promise<CutoutSe
     maxQueue: env.CUTOUT_QUEUE_MAX,
     timeoutMs: env.CUTOUT_TIMEOUT_MS,
     idleUnloadMs: env.CUTOUT_IDLE_UNLOAD_MS,
+    metrics: options.metrics,
     onLoadError: (model, message) =>
       deps.log.error(
         { model: model.id, error: message },

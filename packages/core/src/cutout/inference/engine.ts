@@ -8,7 +8,19 @@ import { workerScript, type WorkerScript } from "../../generate/render/worker-sc
 import type { CutoutModelConfig } from "../models";
 import type { InferenceJob, InferenceResult } from "./task";
 
+/** What the engine reports, for a host's metrics. */
+export interface CutoutMetrics {
+  /** One inference (queue wait excluded), by model. */
+  inferred(model: string, seconds: number): void;
+  /** Photos waiting for the model, after each change. */
+  queueLength(length: number): void;
+  /** A photo refused because the queue was full, or stopped because it took too long. */
+  rejected(reason: "queue_full" | "timeout"): void;
+}
+
 export interface CutoutEngineOptions {
+  /** Told of every inference, the queue's length and refusals. */
+  metrics?: CutoutMetrics | undefined;
   /** The inference worker to start (see `sourceCutoutWorker`). */
   worker: WorkerScript;
   /** Intra-op threads of each model's session. Default 2. */
@@ -94,6 +106,7 @@ export function createCutoutEngine(options: CutoutEngineOptions): CutoutEngine {
   return {
     async segment(model, rgb, segmentOptions = {}) {
       if (pool.queueSize >= maxQueue) {
+        options.metrics?.rejected("queue_full");
         const each = p50() ?? 1_500;
         throw new DomainError(
           "LIMIT_EXCEEDED",
@@ -106,19 +119,23 @@ export function createCutoutEngine(options: CutoutEngineOptions): CutoutEngine {
       }
       const signal = AbortSignal.timeout(timeoutMs);
       running += 1;
+      const queued = pool.run(
+        { model, rgb, flip: segmentOptions.flip ?? false, threads },
+        { signal, transferList: [rgb.buffer as ArrayBuffer] },
+      );
+      options.metrics?.queueLength(pool.queueSize);
       let result: InferenceResult;
       try {
-        result = await pool.run(
-          { model, rgb, flip: segmentOptions.flip ?? false, threads },
-          { signal, transferList: [rgb.buffer as ArrayBuffer] },
-        );
+        result = await queued;
       } catch (error) {
         if (signal.aborted) {
+          options.metrics?.rejected("timeout");
           throw new DomainError("TIMEOUT", `Background removal took longer than ${timeoutMs} ms`);
         }
         throw new DomainError("INTERNAL", "Background removal failed", { cause: error });
       } finally {
         running -= 1;
+        options.metrics?.queueLength(pool.queueSize);
       }
       if (!result.ok) {
         if (result.loadFailed) {
@@ -133,6 +150,7 @@ export function createCutoutEngine(options: CutoutEngineOptions): CutoutEngine {
         });
       }
       usage.set(model.id, { lastUsed: performance.now(), error: null });
+      options.metrics?.inferred(model.id, result.inferMs / 1000);
       recent.push(result.inferMs);
       if (recent.length > RECENT) recent.shift();
       return { mask: result.mask, inferMs: result.inferMs, loadMs: result.loadMs };
