@@ -71,6 +71,7 @@ describe("navigation lists only what the caller can use", () => {
         expect(await navItems(admin)).toEqual([
           "nav-home",
           "nav-studio",
+          "nav-cutout",
           "nav-tasks",
           "nav-api-keys",
           "nav-panel",
@@ -78,6 +79,7 @@ describe("navigation lists only what the caller can use", () => {
         expect(await navItems(member)).toEqual([
           "nav-home",
           "nav-studio",
+          "nav-cutout",
           "nav-tasks",
           "nav-api-keys",
         ]);
@@ -103,6 +105,7 @@ describe("navigation lists only what the caller can use", () => {
         expect(await navItems(member)).toEqual([
           "nav-home",
           "nav-studio",
+          "nav-cutout",
           "nav-tasks",
           "nav-api-keys",
           "nav-panel",

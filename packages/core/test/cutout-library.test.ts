@@ -380,6 +380,16 @@ describe("cutout.batch", () => {
     const zip = await deps.blobs.get(output.files[0]?.key ?? "");
     expect(Object.keys(unzipSync(zip ?? new Uint8Array()))).toEqual(["one.webp", "one-2.webp"]);
 
+    // Each cut-out keeps its photo, so more images can be made from it.
+    const made = output.items[0]?.cutoutId ?? "";
+    const source = await readCutoutFile(deps, { userId: alice, id: made, name: "source" });
+    expect(source.contentType).toBe("image/jpeg");
+    await composeCutoutOutput(deps, {
+      userId: alice,
+      input: { id: made, options: { output: "mask" } },
+    });
+    expect(first.logs[0]).toMatchObject({ cutoutId: made, output: output.items[0]?.output });
+
     const calls = engine.calls;
     const second = await kind.run(runContext(taskId, alice, input).ctx);
     expect(second.items.map((item) => item.cutoutId)).toEqual(

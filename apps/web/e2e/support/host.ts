@@ -9,6 +9,8 @@ import { createServer } from "@genflow/server/server";
 import { e2eEnv } from "../env";
 
 export const webDist = path.resolve(import.meta.dirname, "..", "..", "dist");
+/** The background-removal models, assembled once for every run rather than per data directory. */
+const cutoutModelDir = path.join(tmpdir(), "genflow-web-e2e-cutout-models");
 
 export interface Host {
   url: string;
@@ -34,6 +36,7 @@ export async function startHost(overrides: Record<string, string | undefined> = 
       WEB_DIST_DIR: webDist,
       REDIS_URL: e2eEnv.redisUrl,
       REDIS_KEY_PREFIX: `genflow-web-e2e-${process.pid}-${Date.now()}:`,
+      CUTOUT_MODEL_DIR: cutoutModelDir,
       ...overrides,
     });
     const server = await createServer(env, { db });

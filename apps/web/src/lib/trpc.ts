@@ -1,11 +1,21 @@
 import type { AppRouter } from "@genflow/api";
-import { httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
+import {
+  httpBatchLink,
+  httpLink,
+  httpSubscriptionLink,
+  isNonJsonSerializable,
+  splitLink,
+} from "@trpc/client";
 import { createTRPCReact } from "@trpc/react-query";
 import superjson from "superjson";
 
 export const trpc = createTRPCReact<AppRouter>();
 
-/** Same-origin client: the session cookie rides along; subscriptions stream over SSE. */
+/**
+ * Same-origin client: the session cookie rides along; subscriptions stream over SSE; form data
+ * and files (a photo to cut out) go alone through `httpLink`, which sends them as they are, since
+ * a batch is JSON.
+ */
 export function createTrpcClient(url = "/trpc") {
   return trpc.createClient({
     links: [
@@ -16,7 +26,11 @@ export function createTrpcClient(url = "/trpc") {
           transformer: superjson,
           eventSourceOptions: { withCredentials: true },
         }),
-        false: httpBatchLink({ url, transformer: superjson }),
+        false: splitLink({
+          condition: (op) => isNonJsonSerializable(op.input),
+          true: httpLink({ url, transformer: superjson }),
+          false: httpBatchLink({ url, transformer: superjson }),
+        }),
       }),
     ],
   });

@@ -8,6 +8,7 @@ import { NotFoundPage } from "./not-found-page";
 
 const PanelPage = lazy(() => import("../panel"));
 const StudioPage = lazy(() => import("../features/studio"));
+const CutoutPage = lazy(() => import("../features/cutout"));
 const TasksPage = lazy(() => import("../features/tasks"));
 
 export function HomeRoute() {
@@ -24,6 +25,15 @@ export function StudioRoute() {
   return (
     <Suspense fallback={<FullPageLoader />}>
       <StudioPage />
+    </Suspense>
+  );
+}
+
+/** Background removal (one photo, or a batch), loaded on demand. */
+export function CutoutRoute() {
+  return (
+    <Suspense fallback={<FullPageLoader />}>
+      <CutoutPage />
     </Suspense>
   );
 }

@@ -4,7 +4,7 @@ import { SignInPage } from "../features/auth/sign-in-page";
 import { SignUpPage } from "../features/auth/sign-up-page";
 import { RedirectSignedIn, RequireSession } from "./guards";
 import { NotFoundPage } from "./not-found-page";
-import { ApiKeysRoute, HomeRoute, PanelRoute, StudioRoute, TasksRoute } from "./pages";
+import { ApiKeysRoute, CutoutRoute, HomeRoute, PanelRoute, StudioRoute, TasksRoute } from "./pages";
 import { RouteError } from "./route-error";
 
 /**
@@ -34,6 +34,7 @@ export function createRouter() {
               element: <StudioRoute />,
               children: [{ index: true }, { path: "history" }, { path: "image" }],
             },
+            { path: "/cutout", element: <CutoutRoute /> },
             { path: "/tasks", element: <TasksRoute /> },
             { path: "/panel", element: <PanelRoute /> },
             { path: "*", element: <NotFoundPage /> },

@@ -310,7 +310,10 @@ export async function composeCutout(params: ComposeParams): Promise<EncodedImage
   } else {
     // The photo's colours with the mask as alpha, joined in sharp's threads.
     // (Two steps: sharp removes an alpha channel after joining one.)
-    const rgb = await sharp(photo.rgba, rawOf(width, height, 4)).removeAlpha().raw().toBuffer();
+    const rgb = await sharp(photo.rgba, rawOf(width, height, 4))
+      .removeAlpha()
+      .raw()
+      .toBuffer();
     const subject = await sharp(rgb, rawOf(width, height, 3))
       .joinChannel(alpha, rawOf(width, height, 1))
       .raw()

@@ -116,8 +116,10 @@ export interface ProcessCutoutParams {
   userId: string;
   source: CutoutSource;
   options?: CutoutOptions | undefined;
-  /** The id to give the cut-out (a task that stored the photo first passes its own). */
+  /** The id to give the cut-out (a task passes one, so a retry finds what it made). */
   id?: string | undefined;
+  /** The photo is already stored under `id` (see `stageCutoutSource`). */
+  sourceStored?: boolean | undefined;
 }
 
 export interface ProcessedCutout {
@@ -157,7 +159,7 @@ export async function processCutout(
     .png({ compressionLevel: 6 })
     .toBuffer();
   await Promise.all([
-    params.id === undefined
+    !params.sourceStored
       ? deps.blobs.put(cutoutKeys.source(id), source.bytes, {
           contentType: MIME_OF_FORMAT[format] ?? "application/octet-stream",
         })

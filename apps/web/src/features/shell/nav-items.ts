@@ -1,10 +1,17 @@
-import { KeyRound, LayoutDashboard, ListChecks, Palette, SquareTerminal } from "lucide-react";
+import {
+  KeyRound,
+  LayoutDashboard,
+  ListChecks,
+  Palette,
+  Scissors,
+  SquareTerminal,
+} from "lucide-react";
 import type { LucideIcon } from "lucide-react";
 
 export interface NavItem {
   to: string;
   icon: LucideIcon;
-  label: "nav.home" | "nav.studio" | "nav.tasks" | "nav.apiKeys" | "nav.panel";
+  label: "nav.home" | "nav.studio" | "nav.cutout" | "nav.tasks" | "nav.apiKeys" | "nav.panel";
   /** Match only the exact path (for "/"). */
   end?: boolean;
 }
@@ -17,6 +24,7 @@ export function navItems({ panel }: { panel: boolean }): NavItem[] {
   const items: NavItem[] = [
     { to: "/", icon: LayoutDashboard, label: "nav.home", end: true },
     { to: "/studio", icon: Palette, label: "nav.studio" },
+    { to: "/cutout", icon: Scissors, label: "nav.cutout" },
     { to: "/tasks", icon: ListChecks, label: "nav.tasks" },
     { to: "/api-keys", icon: KeyRound, label: "nav.apiKeys" },
   ];

@@ -1,4 +1,5 @@
 import { ChevronRight, Dices, Sparkles, X } from "lucide-react";
+import type { TFunction } from "i18next";
 import type { FormEvent, KeyboardEvent } from "react";
 import { useTranslation } from "react-i18next";
 
@@ -22,7 +23,7 @@ import {
 import type { ImageDraft, ImageIssues } from "./ai-image-request";
 import { Segmented } from "./segmented";
 
-function sideError(t: ReturnType<typeof useTranslation>["t"], issue: ImageIssues["width"]) {
+function sideError(t: TFunction, issue: ImageIssues["width"]) {
   if (issue === "notInteger") return [t("studio.design.sideNotInteger")];
   if (issue === "outOfRange") return [t("studio.design.sideOutOfRange", IMAGE_SIDE)];
   return undefined;

@@ -3,7 +3,7 @@ import type { TFunction } from "i18next";
 import { templateName } from "../studio/labels";
 import { FORMAT_LABELS } from "../studio/format-labels";
 import { batchSummaryOf, imageInputOf, kindLabel } from "./task-details";
-import { CARDS_BATCH_KIND, IMAGE_GENERATE_KIND } from "./types";
+import { CARDS_BATCH_KIND, CUTOUT_BATCH_KIND, IMAGE_GENERATE_KIND } from "./types";
 import type { TaskItem } from "./types";
 
 const isFormat = (format: string): format is keyof typeof FORMAT_LABELS =>
@@ -37,6 +37,17 @@ export function describeTask(
       t("tasks.summary.images", { count: image.count }),
     ];
     return { title, summary: parts.join(" · ") };
+  }
+  if (task.kind === CUTOUT_BATCH_KIND) {
+    const items = task.input["items"];
+    const failed = task.output?.["failed"];
+    const parts = [
+      Array.isArray(items) ? t("tasks.summary.photos", { count: items.length }) : null,
+      typeof failed === "number" && failed > 0
+        ? t("tasks.summary.photosFailed", { count: failed })
+        : null,
+    ];
+    return { title, summary: parts.filter(Boolean).join(" · ") };
   }
   return { title, summary: "" };
 }

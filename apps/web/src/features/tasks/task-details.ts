@@ -1,12 +1,13 @@
 import type { TFunction } from "i18next";
 
-import { CARDS_BATCH_KIND, IMAGE_GENERATE_KIND } from "./types";
+import { CARDS_BATCH_KIND, CUTOUT_BATCH_KIND, IMAGE_GENERATE_KIND } from "./types";
 import type { TaskItem, TaskStatus } from "./types";
 
 /** A kind's name for people; unknown kinds show as they are called. */
 export function kindLabel(t: TFunction, kind: string): string {
   if (kind === CARDS_BATCH_KIND) return t("tasks.kind.cardsBatch");
   if (kind === IMAGE_GENERATE_KIND) return t("tasks.kind.imageGenerate");
+  if (kind === CUTOUT_BATCH_KIND) return t("tasks.kind.cutoutBatch");
   return kind;
 }
 

@@ -1,4 +1,4 @@
-import { Boxes, Cog, ImageIcon, RotateCcw, Trash2, X } from "lucide-react";
+import { Boxes, Cog, ImageIcon, RotateCcw, Scissors, Trash2, X } from "lucide-react";
 import type { LucideIcon } from "lucide-react";
 import { useTranslation } from "react-i18next";
 
@@ -10,13 +10,14 @@ import { canCancel, canDelete, canRetry } from "./task-details";
 import { FileDownload, TaskThumbnails } from "./task-files-view";
 import { splitTaskFiles, taskFilesOf } from "./task-files";
 import { TaskProgress, TaskStatusBadge } from "./task-status";
-import { CARDS_BATCH_KIND, IMAGE_GENERATE_KIND } from "./types";
+import { CARDS_BATCH_KIND, CUTOUT_BATCH_KIND, IMAGE_GENERATE_KIND } from "./types";
 import type { TaskItem } from "./types";
 import { useTaskActions } from "./use-task-actions";
 
 const KIND_ICONS: Record<string, LucideIcon> = {
   [CARDS_BATCH_KIND]: Boxes,
   [IMAGE_GENERATE_KIND]: ImageIcon,
+  [CUTOUT_BATCH_KIND]: Scissors,
 };
 
 function Time({

@@ -35,4 +35,5 @@ export const TASK_STATUSES = [
 /** The kinds this app knows how to show; others still list, under their own name. */
 export const CARDS_BATCH_KIND = "cards.batch";
 export const IMAGE_GENERATE_KIND = "image.generate";
-export const KNOWN_KINDS = [CARDS_BATCH_KIND, IMAGE_GENERATE_KIND] as const;
+export const CUTOUT_BATCH_KIND = "cutout.batch";
+export const KNOWN_KINDS = [CARDS_BATCH_KIND, IMAGE_GENERATE_KIND, CUTOUT_BATCH_KIND] as const;

@@ -5,7 +5,7 @@ import { useMemo } from "react";
 
 import { trpc } from "../../lib/trpc";
 import { isTaskPages, listNeedsRefetch, patchTaskPages, removeTaskFromPages } from "./task-cache";
-import { CARDS_BATCH_KIND } from "./types";
+import { CARDS_BATCH_KIND, CUTOUT_BATCH_KIND } from "./types";
 import type { TaskDetail, TaskItem, TaskListInput, TaskUpdate } from "./types";
 
 /** The filter of a cached `tasks.list` query, read from its tRPC key `[path, { input }]`. */
@@ -83,6 +83,13 @@ export function useTaskCache(): TaskCache {
       // A batch's cards are in the card history too.
       if (task.kind === CARDS_BATCH_KIND && update.type === "succeeded") {
         void utils.generate.history.invalidate();
+      }
+      // So are a cut-out batch's cut-outs, in the recent cut-outs (each one as it is made).
+      if (
+        task.kind === CUTOUT_BATCH_KIND &&
+        (update.type === "log" || update.type === "succeeded")
+      ) {
+        void utils.cutout.list.invalidate();
       }
     };
 

@@ -1,7 +1,7 @@
 import { useState } from "react";
 
 import { trpc } from "../../lib/trpc";
-import type { TaskDetail, TaskItem } from "./types";
+import type { TaskDetail, TaskItem, TaskUpdate } from "./types";
 import { useTaskUpdates } from "./use-task-updates";
 import type { TaskUpdatesState } from "./use-task-updates";
 
@@ -25,8 +25,13 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /**
  * One task, live: its whole log is replayed from the start and followed from then on (so opening
  * it late misses nothing), with its queue place while it waits. Mount it keyed by the task id.
+ * `onUpdate` sees every event too (e.g. to read a batch's per-item log entries).
  */
-export function useWatchedTask(taskId: string, initial: TaskItem | null): WatchedTask {
+export function useWatchedTask(
+  taskId: string,
+  initial: TaskItem | null,
+  onUpdate?: (update: TaskUpdate) => void,
+): WatchedTask {
   const [latest, setLatest] = useState<TaskItem | null>(initial);
   const [failureDetails, setFailureDetails] = useState<Record<string, unknown> | null>(null);
   const detail = trpc.tasks.byId.useQuery(
@@ -47,6 +52,7 @@ export function useWatchedTask(taskId: string, initial: TaskItem | null): Watche
       } else if (update.type === "retried") {
         setFailureDetails(null);
       }
+      onUpdate?.(update);
     },
   });
   const task = newer(latest, detail.data);

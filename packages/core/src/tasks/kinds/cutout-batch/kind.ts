@@ -124,7 +124,13 @@ async function runBatch(
           "uploadId" in item
             ? { uploadId: item.uploadId }
             : { bytes: await stagedBytes(deps, item.stagedId), fileName: fileName ?? undefined };
-        done = await processCutout(deps.cutout, { userId, source, options: job.options, id });
+        done = await processCutout(deps.cutout, {
+          userId,
+          source,
+          options: job.options,
+          id,
+          sourceStored: "stagedId" in item,
+        });
       } catch (error) {
         signal.throwIfAborted();
         if (!isDomainError(error) || !PHOTO_ERRORS.has(error.code)) throw error;
@@ -148,7 +154,12 @@ async function runBatch(
     await ctx.log(
       failure
         ? { message: `Photo ${index + 1}: ${failure.message}`, index, error: failure }
-        : { message: `Photo ${index + 1} done`, index, cutoutId: done?.cutout.id },
+        : {
+            message: `Photo ${index + 1} done`,
+            index,
+            cutoutId: done?.cutout.id,
+            output: done?.output.name,
+          },
     );
     await ctx.progress(Math.floor(((index + 1) / total) * 100), `${index + 1} of ${total} photos`);
   }

@@ -1,0 +1,1 @@
+export { CutoutPage as default, CutoutPage } from "./cutout-page";
