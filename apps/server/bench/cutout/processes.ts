@@ -1,0 +1,140 @@
+// Child processes of the benchmark, each a fresh `node --import tsx <script>`: the contenders
+// (run to completion, one JSON line back) and GenFlow's server (kept running and asked for its
+// measurements over stdin). Their progress lines (stderr) are passed on, prefixed.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createInterface, type Interface } from "node:readline";
+import { fileURLToPath } from "node:url";
+
+const STDERR_TAIL_LINES = 30;
+const STOP_TIMEOUT_MS = 20_000;
+
+function start(script: string, args: string[], label: string, onProgress: (line: string) => void) {
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      import.meta.resolve("tsx"),
+      fileURLToPath(new URL(`./${script}`, import.meta.url)),
+      ...args,
+    ],
+    { stdio: ["pipe", "pipe", "pipe"] },
+  );
+  const tail: string[] = [];
+  if (child.stderr)
+    createInterface({ input: child.stderr }).on("line", (line) => {
+      tail.push(line);
+      if (tail.length > STDERR_TAIL_LINES) tail.shift();
+      onProgress(`  ${label}: ${line}`);
+    });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  return { child, exited, stderr: () => tail.join("\n").trim() };
+}
+
+/**
+ * Runs a script to completion and resolves to the JSON it printed as the last line on stdout.
+ * Rejects with the end of its stderr when it exits with an error, prints no JSON, or outlives
+ * `timeoutMs`.
+ */
+export async function runJson<T>(
+  label: string,
+  script: string,
+  args: string[],
+  timeoutMs: number,
+  onProgress: (line: string) => void,
+): Promise<T> {
+  const { child, exited, stderr } = start(script, args, label, onProgress);
+  child.stdin?.end();
+  let stdout = "";
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+    stdout += chunk;
+  });
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  const code = await exited;
+  clearTimeout(timer);
+  const detail = stderr() ? `: ${stderr().split("\n").slice(-5).join(" | ")}` : "";
+  if (code !== 0)
+    throw new Error(
+      `${label} failed (${code === null ? "killed or timed out" : `exit ${code}`})${detail}`,
+    );
+  const line = stdout.trim().split("\n").pop() ?? "";
+  try {
+    return JSON.parse(line) as T;
+  } catch {
+    throw new Error(`${label} printed no result${detail}`);
+  }
+}
+
+export interface Server<T> {
+  ready: T;
+  /** Sends one command line and resolves to the JSON line it answers with. */
+  ask<R>(command: string): Promise<R>;
+  /** SIGTERM, then SIGKILL if it has not exited in time; resolves once it has exited. */
+  stop(): Promise<void>;
+}
+
+function nextLine(lines: Interface, child: ChildProcess, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`no answer within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+    const onLine = (line: string) => {
+      cleanup();
+      resolve(line);
+    };
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
+      cleanup();
+      reject(new Error(`exited (${signal ?? `code ${code}`})`));
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      lines.off("line", onLine);
+      child.off("exit", onExit);
+    };
+    lines.once("line", onLine);
+    child.once("exit", onExit);
+  });
+}
+
+/** Starts a server script and resolves once it prints its ready line (JSON) on stdout. */
+export async function startServer<T>(
+  label: string,
+  script: string,
+  args: string[],
+  timeoutMs: number,
+  onProgress: (line: string) => void,
+): Promise<Server<T>> {
+  const { child, exited, stderr } = start(script, args, label, onProgress);
+  if (!child.stdout || !child.stdin) throw new Error(`${label} has no stdio`);
+  const lines = createInterface({ input: child.stdout });
+  const stdin = child.stdin;
+  const parse = <R>(line: string): R => {
+    try {
+      return JSON.parse(line) as R;
+    } catch {
+      throw new Error(`${label} printed something other than JSON: ${line.slice(0, 200)}`);
+    }
+  };
+  let ready: T;
+  try {
+    ready = parse<T>(await nextLine(lines, child, timeoutMs));
+  } catch (error) {
+    child.kill("SIGKILL");
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`${label} did not start: ${reason}${stderr() ? `: ${stderr()}` : ""}`);
+  }
+  return {
+    ready,
+    async ask<R>(command: string) {
+      stdin.write(`${command}\n`);
+      return parse<R>(await nextLine(lines, child, 30_000));
+    },
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
