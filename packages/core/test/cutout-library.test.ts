@@ -20,6 +20,7 @@ import {
   listCutouts,
   processCutout,
   readCutoutFile,
+  refineAlpha,
   type CutoutEngine,
   type CutoutServices,
 } from "../src/cutout";
@@ -47,10 +48,15 @@ const SIZE = 64;
 /** Marks the left half of every image as subject, and counts its calls. */
 class HalfMaskEngine implements CutoutEngine {
   calls = 0;
-  segment() {
+  segment(...[, , options]: Parameters<CutoutEngine["segment"]>) {
     this.calls += 1;
-    const mask = new Uint8Array(SIZE * SIZE);
-    for (let y = 0; y < SIZE; y++) mask.fill(255, y * SIZE, y * SIZE + SIZE / 2);
+    const square = new Uint8Array(SIZE * SIZE);
+    for (let y = 0; y < SIZE; y++) square.fill(255, y * SIZE, y * SIZE + SIZE / 2);
+    // As the real engine: the refined alpha at the photo's size when asked for.
+    const refine = options?.refine;
+    const mask = refine
+      ? refineAlpha({ mask: square, size: SIZE, ...refine }, refine.options)
+      : square;
     return Promise.resolve({ mask, inferMs: 5, loadMs: undefined });
   }
   stats() {

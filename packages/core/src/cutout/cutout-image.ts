@@ -135,18 +135,6 @@ async function modelInput(photo: DecodedPhoto, size: number): Promise<Uint8Array
   return new Uint8Array(rgb.buffer, rgb.byteOffset, rgb.length);
 }
 
-/** The model's square mask brought to the photo's size. */
-async function upscaleMask(photo: DecodedPhoto, mask: Uint8Array, size: number): Promise<Buffer> {
-  return (
-    sharp(mask, rawOf(size, size, 1))
-      .resize(photo.width, photo.height, { fit: "fill", kernel: "cubic" })
-      // sharp widens one-channel pixels to sRGB unless told to keep the one channel.
-      .extractChannel(0)
-      .raw()
-      .toBuffer()
-  );
-}
-
 /** Softens an alpha channel with a Gaussian of `sigma` pixels. */
 function featherAlpha(alpha: Buffer, width: number, height: number, sigma: number) {
   return sharp(alpha, rawOf(width, height, 1))
@@ -158,8 +146,8 @@ function featherAlpha(alpha: Buffer, width: number, height: number, sigma: numbe
 
 /** The mask's part of a set of options (which may hold output options too). */
 export function maskOptionsOf(options: MaskOptions): MaskOptions {
-  const { tier, threshold, feather, keepAlpha, flip } = options;
-  return { tier, threshold, feather, keepAlpha, flip };
+  const { tier, subject, threshold, feather, keepAlpha, flip } = options;
+  return { tier, subject, threshold, feather, keepAlpha, flip };
 }
 
 /** The output's part of a set of options (which may hold mask options too). */
@@ -181,8 +169,20 @@ export async function maskPhoto(
   const options = MaskOptions.parse(maskOptionsOf(input));
   const model = deps.models[options.tier];
   const square = await modelInput(photo, model.inputSize);
-  const segmented = await deps.engine.segment(model, square, { flip: options.flip });
-  let alpha = await upscaleMask(photo, segmented.mask, model.inputSize);
+  const segmented = await deps.engine.segment(model, square, {
+    flip: options.flip,
+    // Specks (or everything but the main subject) removed, resized, edges firmed up.
+    refine: {
+      width: photo.width,
+      height: photo.height,
+      options: { minRegion: options.subject === "main" ? 1 : 0.02 },
+    },
+  });
+  let alpha = Buffer.from(
+    segmented.mask.buffer,
+    segmented.mask.byteOffset,
+    segmented.mask.byteLength,
+  );
   if (options.threshold !== undefined) {
     alpha = await sharp(alpha, rawOf(photo.width, photo.height, 1))
       .threshold(options.threshold, { grayscale: true })

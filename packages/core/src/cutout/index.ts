@@ -50,6 +50,14 @@ export {
 } from "./models";
 export type { CutoutServices, RegisteredModel } from "./ports";
 export {
+  DEFAULT_CONTRAST,
+  refineAlpha,
+  removeRegions,
+  resample,
+  type RefineOptions,
+  type RefineParams,
+} from "./refine";
+export {
   cutoutEnvShape,
   setUpCutout,
   type CutoutEnv,

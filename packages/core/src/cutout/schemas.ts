@@ -34,6 +34,11 @@ export type CutoutBackground = z.input<typeof CutoutBackground>;
 /** How the mask is made: once per photo. */
 export const MaskOptions = z.strictObject({
   tier: z.enum(CUTOUT_TIERS).default("quality"),
+  /**
+   * `all` keeps every subject the model finds (specks removed); `main` keeps only the largest,
+   * for one-subject photos (a product, a portrait): it drops the second of two people.
+   */
+  subject: z.enum(["all", "main"]).default("all"),
   /** Alpha at or above this becomes opaque and below it transparent; absent keeps soft edges. */
   threshold: z.int().min(1).max(254).optional(),
   /** Softens the mask's edge by this many pixels (a Gaussian of this sigma); 0 keeps it. */

@@ -6,6 +6,7 @@ import { Piscina } from "piscina";
 import { DomainError } from "../../errors";
 import { workerScript, type WorkerScript } from "../../generate/render/worker-script";
 import type { CutoutModelConfig } from "../models";
+import type { RefineOptions } from "../refine";
 import type { InferenceJob, InferenceResult } from "./task";
 
 /** What the engine reports, for a host's metrics. */
@@ -41,7 +42,7 @@ export interface CutoutEngineOptions {
 }
 
 export interface SegmentResult {
-  /** `inputSize`² bytes of alpha. */
+  /** `inputSize`² bytes of alpha (the photo's size when refined). */
   mask: Uint8Array;
   inferMs: number;
   loadMs: number | undefined;
@@ -52,7 +53,11 @@ export interface CutoutEngine {
   segment(
     model: CutoutModelConfig,
     rgb: Uint8Array,
-    options?: { flip?: boolean },
+    options?: {
+      flip?: boolean;
+      /** Answer the refined alpha at this size instead of the square mask (see `refineAlpha`). */
+      refine?: { width: number; height: number; options: RefineOptions };
+    },
   ): Promise<SegmentResult>;
   /** Images waiting, images being inferred, and the median of recent inference times. */
   stats(): { queued: number; running: number; p50InferMs: number | null };
@@ -120,7 +125,7 @@ export function createCutoutEngine(options: CutoutEngineOptions): CutoutEngine {
       const signal = AbortSignal.timeout(timeoutMs);
       running += 1;
       const queued = pool.run(
-        { model, rgb, flip: segmentOptions.flip ?? false, threads },
+        { model, rgb, flip: segmentOptions.flip ?? false, threads, refine: segmentOptions.refine },
         { signal, transferList: [rgb.buffer as ArrayBuffer] },
       );
       options.metrics?.queueLength(pool.queueSize);

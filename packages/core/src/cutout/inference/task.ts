@@ -3,6 +3,7 @@ import { performance } from "node:perf_hooks";
 import * as ort from "onnxruntime-node";
 
 import type { CutoutModelConfig } from "../models";
+import { refineAlpha, type RefineOptions } from "../refine";
 
 /**
  * What the inference thread does: keeps one ONNX Runtime session per model (loaded on first use,
@@ -19,12 +20,17 @@ export interface InferenceJob {
   flip: boolean;
   /** Intra-op threads of the session (used when the session is created). */
   threads: number;
+  /**
+   * Answer the alpha at the photo's size, refined (see `refineAlpha`), rather than the model's
+   * square mask: done here so the per-pixel work stays off the caller's event loop.
+   */
+  refine?: { width: number; height: number; options: RefineOptions } | undefined;
 }
 
 export type InferenceResult =
   | {
       ok: true;
-      /** `inputSize`² bytes of alpha, 0..255. */
+      /** `inputSize`² bytes of alpha, 0..255; `width × height` with `refine`. */
       mask: Uint8Array;
       /** Inference alone, in milliseconds (both passes with `flip`). */
       inferMs: number;
@@ -132,7 +138,14 @@ export async function runInference(job: InferenceJob): Promise<InferenceResult> 
         mask[row + x] = Math.round(Math.min(1, Math.max(0, value)) * 255);
       }
     }
-    return { ok: true, mask, inferMs: performance.now() - started, loadMs };
+    const inferMs = performance.now() - started;
+    const answer = job.refine
+      ? refineAlpha(
+          { mask, size, width: job.refine.width, height: job.refine.height },
+          job.refine.options,
+        )
+      : mask;
+    return { ok: true, mask: answer, inferMs, loadMs };
   } catch (error) {
     return {
       ok: false,
