@@ -35,7 +35,7 @@ import {
   removePhotos,
   sourcePhotos,
 } from "./photos";
-import { runJson } from "./processes";
+import { runJson, runPaired } from "./processes";
 import {
   CONTENDER_IDS,
   CONTENDER_LABELS,
@@ -59,7 +59,10 @@ const QUICK: RunParams = { images: 3, warmup: 1, rssImages: 3, threads: 2, searc
 /** Per image a contender may take, warm-up included, before its process is killed. */
 const PER_IMAGE_TIMEOUT_MS = 120_000;
 const START_TIMEOUT_MS = 600_000;
-/** The floor and GenFlow run next to each other, so that their ratio sees the same machine. */
+/**
+ * The floor and GenFlow in process run image by image in turn (see `runPaired`), so that their
+ * ratio sees the same machine; the others one after the other.
+ */
 const RUN_ORDER: readonly ContenderId[] = ["floor", "genflow", "http", "imgly"];
 
 const progress = (line: string) => process.stderr.write(`${line}\n`);
@@ -144,29 +147,42 @@ async function main() {
   let floorSearch: FloorSearch | null = null;
   let floorOptions = options.floorOptions;
 
+  const recordRun = (id: ContenderId, run: ContenderRun | Error) => {
+    if (run instanceof Error) {
+      failures.push(`${CONTENDER_LABELS[id]}: ${run.message}`);
+      contenders.push(notMeasured(id, "failed", run.message));
+      return;
+    }
+    contenders.push(measuredReport(run));
+    if (run.errors > 0)
+      failures.push(
+        `${CONTENDER_LABELS[id]}: ${run.errors} images failed (${run.errorMessages.join("; ")})`,
+      );
+  };
   const runChild = async (id: ContenderId, args: string[], total: number) => {
     progress(`${CONTENDER_LABELS[id]}…`);
+    let run: ContenderRun | Error;
     try {
-      const run = await runJson<ContenderRun>(
+      run = await runJson<ContenderRun>(
         id,
         "run-contender.ts",
         [id, "--photos", manifest, "--warmup", String(params.warmup), ...args],
         timeout(params.warmup + total),
         progress,
       );
-      contenders.push(measuredReport(run));
-      if (run.errors > 0)
-        failures.push(
-          `${CONTENDER_LABELS[id]}: ${run.errors} images failed (${run.errorMessages.join("; ")})`,
-        );
     } catch (error) {
-      failures.push(`${CONTENDER_LABELS[id]}: ${message(error)}`);
-      contenders.push(notMeasured(id, "failed", message(error)));
+      run = new Error(message(error));
     }
+    recordRun(id, run);
   };
+
+  const base = (id: ContenderId) => ["--photos", manifest, "--warmup", String(params.warmup), id];
+  const genflowArgs = ["--threads", String(params.threads), "--total", String(params.rssImages)];
+  const paired = options.contenders.includes("floor") && options.contenders.includes("genflow");
 
   try {
     for (const id of RUN_ORDER.filter((c) => options.contenders.includes(c))) {
+      if (id === "genflow" && paired) continue;
       if (id === "floor") {
         if (!floorOptions) {
           progress("(c) searching the floor's session options…");
@@ -182,16 +198,39 @@ async function main() {
           } catch (error) {
             failures.push(`floor search: ${message(error)}`);
             contenders.push(notMeasured(id, "failed", message(error)));
+            if (paired) await runChild("genflow", genflowArgs, params.rssImages);
             continue;
           }
         }
-        await runChild(id, ["--session-options", JSON.stringify(floorOptions)], params.images);
-      } else if (id === "genflow") {
-        await runChild(
-          id,
-          ["--threads", String(params.threads), "--total", String(params.rssImages)],
-          params.rssImages,
+        const floorArgs = ["--session-options", JSON.stringify(floorOptions)];
+        if (!paired) {
+          await runChild(id, floorArgs, params.images);
+          continue;
+        }
+        progress(
+          `${CONTENDER_LABELS.floor} and ${CONTENDER_LABELS.genflow}, image by image in turn…`,
         );
+        const [floorRun, genflowRun] = await runPaired<ContenderRun>(
+          [
+            { label: "floor", script: "run-contender.ts", args: [...base("floor"), ...floorArgs] },
+            {
+              label: "genflow",
+              script: "run-contender.ts",
+              args: [...base("genflow"), ...genflowArgs],
+            },
+          ],
+          params.images,
+          {
+            startMs: timeout(params.warmup),
+            stepMs: PER_IMAGE_TIMEOUT_MS,
+            finishMs: timeout(params.rssImages),
+          },
+          progress,
+        );
+        recordRun("floor", floorRun ?? new Error("no run"));
+        recordRun("genflow", genflowRun ?? new Error("no run"));
+      } else if (id === "genflow") {
+        await runChild(id, genflowArgs, params.rssImages);
       } else if (id === "imgly") {
         await runChild(id, [], params.images);
       } else {

@@ -82,8 +82,8 @@ function goalLines(report: CutoutReport): string[] {
         ? ""
         : `; ${(1 / g.fasterThanImgly.value).toFixed(2)}× as fast`;
     lines.push(
-      `Goal: ${name} ≥ ${1 / IMGLY_GOAL}× as fast as @imgly removeBackground() (mean per image): ${verdict(g.fasterThanImgly)} ((a)/(b) = ${fixed(g.fasterThanImgly.value, 2)}${speedUp}).`,
-      `Goal: ${name} within ${FLOOR_GOAL}× of bare session.run (mean per image): ${verdict(g.nearFloor)} ((a)/(c) = ${fixed(g.nearFloor.value, 2)}).`,
+      `Goal: ${name} ≥ ${1 / IMGLY_GOAL}× as fast as @imgly removeBackground() (median per image): ${verdict(g.fasterThanImgly)} ((a)/(b) = ${fixed(g.fasterThanImgly.value, 2)}${speedUp}).`,
+      `Goal: ${name} within ${FLOOR_GOAL}× of bare session.run (median per image): ${verdict(g.nearFloor)} ((a)/(c) = ${fixed(g.nearFloor.value, 2)}).`,
       `Goal: event-loop lag of the ${g.variant === "http" ? "server" : "GenFlow"} process < ${LAG_GOAL_MS} ms p99 while inferences run: ${verdict(g.lag)} (p99 ${fixed(g.lag.value, 1)} ms).`,
     );
   }
@@ -148,7 +148,7 @@ function headerLines(report: CutoutReport): string[] {
   return [
     `Machine: ${machine.cpus} × ${machine.cpuModel} (\`nproc\` = ${machine.cpus}), ${machine.platform}, Node ${machine.node}`,
     `Load average (1 min) before the first contender: ${load.start.toFixed(2)}; after the last: ${load.end.toFixed(2)}`,
-    `${params.images} photos, ${report.photos.sizes}, upscaled from the GrabCut set; ${params.warmup} warm-up image${params.warmup === 1 ? "" : "s"} (discarded) then each photo once, one at a time, each contender in its own process; GenFlow in process then goes on through the photos again to ${params.rssImages} images for its RSS`,
+    `${params.images} photos, ${report.photos.sizes}, upscaled from the GrabCut set; ${params.warmup} warm-up image${params.warmup === 1 ? "" : "s"} (discarded) then each photo once, one at a time, each contender in its own process, the floor and GenFlow in process image by image in turn; GenFlow in process then goes on through the photos again to ${params.rssImages} images for its RSS`,
     `GenFlow's engine: 1 worker thread, ${params.threads} intra-op threads; the floor: ${floorLine(report)}`,
     `Event-loop lag: perf_hooks.monitorEventLoopDelay at ${LAG_RESOLUTION_MS} ms resolution, the resolution taken off`,
   ];

@@ -67,7 +67,9 @@ export async function runJson<T>(
 export interface Server<T> {
   ready: T;
   /** Sends one command line and resolves to the JSON line it answers with. */
-  ask<R>(command: string): Promise<R>;
+  ask<R>(command: string, timeoutMs?: number): Promise<R>;
+  /** Resolves to the next JSON line it prints, without sending anything. */
+  read<R>(timeoutMs: number): Promise<R>;
   /** SIGTERM, then SIGKILL if it has not exited in time; resolves once it has exited. */
   stop(): Promise<void>;
 }
@@ -125,9 +127,12 @@ export async function startServer<T>(
   }
   return {
     ready,
-    async ask<R>(command: string) {
+    async ask<R>(command: string, timeoutMs = 30_000) {
       stdin.write(`${command}\n`);
-      return parse<R>(await nextLine(lines, child, 30_000));
+      return parse<R>(await nextLine(lines, child, timeoutMs));
+    },
+    async read<R>(timeoutMs: number) {
+      return parse<R>(await nextLine(lines, child, timeoutMs));
     },
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -137,4 +142,69 @@ export async function startServer<T>(
       clearTimeout(timer);
     },
   };
+}
+
+export interface PairedSpec {
+  label: string;
+  script: string;
+  args: string[];
+}
+
+/**
+ * Runs contenders image by image in turn — one image of the first, one of the second, then the
+ * second first — each in its own process started with `--paced`, so that all of them see the
+ * machine as it is at that moment: on a shared host, the speed drifts over minutes, and contenders
+ * run one after the other would each see a different machine. Each process prints a ready line
+ * after its warm-up, answers every command line with one image's result, and after `steps`
+ * images goes on alone (any images beyond) and prints its run as the last line. Resolves to each
+ * one's run, or the error it failed with.
+ */
+export async function runPaired<T>(
+  specs: PairedSpec[],
+  steps: number,
+  timeouts: { startMs: number; stepMs: number; finishMs: number },
+  onProgress: (line: string) => void,
+): Promise<(T | Error)[]> {
+  const started = await Promise.allSettled(
+    specs.map((spec) =>
+      startServer<{ ready: boolean }>(
+        spec.label,
+        spec.script,
+        [...spec.args, "--paced"],
+        timeouts.startMs,
+        onProgress,
+      ),
+    ),
+  );
+  const servers = started.flatMap((result) =>
+    result.status === "fulfilled" ? [result.value] : [],
+  );
+  const failed = started.find((result) => result.status === "rejected");
+  if (failed) {
+    await Promise.all(servers.map((server) => server.stop()));
+    const reason: unknown = failed.reason;
+    const error = reason instanceof Error ? reason : new Error(String(reason));
+    return specs.map(() => error);
+  }
+  try {
+    for (let step = 0; step < steps; step++) {
+      const order = step % 2 === 0 ? servers : [...servers].reverse();
+      for (const server of order) await server.ask("next", timeouts.stepMs);
+    }
+    const runs = await Promise.allSettled(
+      servers.map((server) => server.read<T>(timeouts.finishMs)),
+    );
+    return runs.map((run) =>
+      run.status === "fulfilled"
+        ? run.value
+        : run.reason instanceof Error
+          ? run.reason
+          : new Error(String(run.reason)),
+    );
+  } catch (error) {
+    const reason = error instanceof Error ? error : new Error(String(error));
+    return specs.map(() => reason);
+  } finally {
+    await Promise.all(servers.map((server) => server.stop()));
+  }
 }

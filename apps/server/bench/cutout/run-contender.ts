@@ -11,6 +11,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
+import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 
 import type { PreparedContender } from "./contender";
@@ -59,6 +60,8 @@ async function main() {
       threads: { type: "string" },
       runs: { type: "string" },
       "session-options": { type: "string" },
+      // Run each measured image when a line arrives on stdin, and answer it (see runPaired).
+      paced: { type: "boolean", default: false },
     },
   });
   const [contender = ""] = positionals;
@@ -103,6 +106,10 @@ async function main() {
   progress(
     `ready (prepare ${prepareMs.toFixed(0)} ms, warm-up ${warmupMs.map((ms) => ms.toFixed(0)).join(", ")} ms)`,
   );
+  const commands = values.paced
+    ? createInterface({ input: process.stdin })[Symbol.asyncIterator]()
+    : undefined;
+  if (commands) process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
 
   const samplesMs: number[] = [];
   const outputBytes: number[] = [];
@@ -117,11 +124,15 @@ async function main() {
   for (let n = 0; n < total; n++) {
     const measured = n < photos.length;
     const { photo, bytes } = photos[n % photos.length] ?? first;
+    if (commands && measured && (await commands.next()).done) {
+      throw new Error("stdin closed before every image was asked for");
+    }
+    let ms = Number.NaN;
     try {
       const step = await prepared.load(bytes, photo);
       const started = performance.now();
       const outcome = await step();
-      const ms = performance.now() - started;
+      ms = performance.now() - started;
       if (measured) {
         samplesMs.push(ms);
         outputBytes.push(outcome.outputBytes);
@@ -135,6 +146,7 @@ async function main() {
       if (errorMessages.length < MAX_ERROR_MESSAGES) errorMessages.push(message(error));
       progress(`${n + 1}/${total} ${photo.file} failed: ${message(error)}`);
     }
+    if (commands && measured) process.stdout.write(`${JSON.stringify({ image: n, ms })}\n`);
     rssAfterBytes.push(process.memoryUsage.rss());
     if (n + 1 === photos.length) {
       const cpu = process.cpuUsage(cpuBefore);
