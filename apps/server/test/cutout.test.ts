@@ -100,7 +100,7 @@ describe("background removal over HTTP", () => {
     expect(response.status).toBe(200);
     const body = superjson.deserialize<{
       status: string;
-      cutout: { id: string; fileName: string; maskUrl: string };
+      cutout: { id: string; fileName: string; maskUrl: string; thumbnailUrl: string };
       output: { url: string; width: number; height: number };
       timings: { inferMs: number };
     }>(((await response.json()) as { result: { data: never } }).result.data);
@@ -115,6 +115,17 @@ describe("background removal over HTTP", () => {
     expect(file.status).toBe(200);
     expect(file.headers.get("cache-control")).toContain("immutable");
     expect((await sharp(new Uint8Array(await file.arrayBuffer())).metadata()).channels).toBe(1);
+
+    // The thumbnail of the subject, made when first asked for.
+    const thumbnail = await fetch(`${running.url}${new URL(body.cutout.thumbnailUrl).pathname}`, {
+      headers: { cookie },
+    });
+    expect(thumbnail.status).toBe(200);
+    expect(thumbnail.headers.get("content-type")).toBe("image/webp");
+    expect(await sharp(new Uint8Array(await thumbnail.arrayBuffer())).metadata()).toMatchObject({
+      format: "webp",
+      hasAlpha: true,
+    });
 
     const stranger = await signUp(running.url);
     const hidden = await fetch(`${running.url}${path}`, { headers: { cookie: stranger.cookie } });

@@ -306,6 +306,12 @@ describe("background removal in a real browser", () => {
         ].every((image) => image.complete && image.naturalWidth > 0),
     );
     await screenshot(page, "cutout-10-batch-done-light-en");
+    // Each result is the server's small thumbnail of the subject, not the full-size file.
+    for (const src of await page
+      .getByTestId("cutout-batch-result")
+      .evaluateAll((images) => images.map((image) => image.getAttribute("src")))) {
+      expect(src).toMatch(/\/thumb\.webp$/);
+    }
 
     const zipHref = await page.getByTestId("cutout-batch-zip").getAttribute("href");
     const zip = await fetchFromPage(page, zipHref ?? "");
@@ -325,6 +331,14 @@ describe("background removal in a real browser", () => {
     const recent = page.getByTestId("cutout-recent-item");
     await page.waitForFunction(
       () => document.querySelectorAll('[data-testid="cutout-recent-item"]').length === 3,
+    );
+    // Thumbnails of the subjects, made by the server.
+    await page.waitForFunction(() =>
+      [
+        ...document.querySelectorAll<HTMLImageElement>('[data-testid="cutout-recent-item"] img'),
+      ].every(
+        (image) => image.complete && image.naturalWidth > 0 && image.src.endsWith("/thumb.webp"),
+      ),
     );
     // Newest first: the batch's photos, then the first one.
     await recent.nth(2).getByRole("button", { name: "Open “red-lamp.png”" }).click();
@@ -348,6 +362,8 @@ describe("background removal in a real browser", () => {
   it("sends a photo uploads do not take as form data, and shows it from a readable copy", async () => {
     const uploadsBefore = uploads;
     const processed = calls.filter((call) => call === "cutout.process").length;
+    // Only the main subject, this time: the choice goes with the photo.
+    await choose(page, "cutout-subject", "Main only");
     await page.getByTestId("cutout-file-next").setInputFiles({
       name: "violet-lamp.tif",
       mimeType: "image/tiff",
@@ -358,13 +374,14 @@ describe("background removal in a real browser", () => {
     expect(await page.getByTestId("cutout-name").textContent()).toBe("violet-lamp.tif");
     expect(uploads).toBe(uploadsBefore);
     expect(calls.filter((call) => call === "cutout.process")).toHaveLength(processed + 1);
+    expect(await page.getByTestId("cutout-meta").textContent()).toMatch(/main subject only$/);
     // The browser cannot show a TIFF: the original side shows a WebP the server made of it.
     const original = page.getByTestId("cutout-before").locator("img");
     await page.waitForFunction(() => {
       const image = document.querySelector<HTMLImageElement>('[data-testid="cutout-before"] img');
       return image !== null && image.complete && image.naturalWidth > 0;
     });
-    expect(await original.getAttribute("src")).toMatch(/\/api\/cutouts\/[\w-]+\/image-\w+\.webp$/);
+    expect(await original.getAttribute("src")).toMatch(/\/api\/cutouts\/[\w-]+\/preview\.webp$/);
     await readyDownload(page);
     await resultShown(page);
     await screenshot(page, "cutout-12-tiff-light-en");

@@ -324,6 +324,8 @@ describe("composeCutoutOutput", () => {
       userId: alice,
       input: { id: cutout.id, options: { output: "mask" } },
     });
+    await readCutoutFile(deps, { userId: alice, id: cutout.id, name: "thumb.webp" });
+    await readCutoutFile(deps, { userId: alice, id: cutout.id, name: "preview.webp" });
     expect((await failure(deleteCutout(deps, { userId: bob, id: cutout.id }))).code).toBe(
       "NOT_FOUND",
     );
@@ -333,11 +335,73 @@ describe("composeCutoutOutput", () => {
       cutoutKeys.mask(cutout.id),
       cutoutKeys.output(cutout.id, output.name),
       cutoutKeys.output(cutout.id, extra.output.name),
+      cutoutKeys.view(cutout.id, "thumb.webp"),
+      cutoutKeys.view(cutout.id, "preview.webp"),
     ]) {
       expect(await deps.blobs.has(key)).toBe(false);
     }
     expect(
       (await failure(readCutoutFile(deps, { userId: alice, id: cutout.id, name: "source" }))).code,
+    ).toBe("NOT_FOUND");
+  });
+});
+
+describe("a cut-out's views", () => {
+  it("makes a WebP copy of the photo (upright, TIFF too) and a thumbnail of the subject, once", async () => {
+    // A 1200×500 TIFF stored sideways (EXIF orientation 6): upright it is 500 wide, 1200 high.
+    const sideways = await sharp({
+      create: { width: 1200, height: 500, channels: 3, background: "#0000ff" },
+    })
+      .composite([
+        {
+          input: { create: { width: 600, height: 500, channels: 3, background: "#ff0000" } },
+          left: 0,
+          top: 0,
+        },
+      ])
+      .withMetadata({ orientation: 6 })
+      .tiff()
+      .toBuffer();
+    const { cutout } = await processCutout(deps, {
+      userId: alice,
+      source: { bytes: sideways, fileName: "scan.tiff" },
+    });
+    expect(cutout).toMatchObject({ sourceMime: "image/tiff", width: 500, height: 1200 });
+
+    const preview = await readCutoutFile(deps, {
+      userId: alice,
+      id: cutout.id,
+      name: "preview.webp",
+    });
+    expect(preview.contentType).toBe("image/webp");
+    expect(await sharp(preview.bytes).metadata()).toMatchObject({
+      format: "webp",
+      width: 500,
+      height: 1200,
+    });
+    // Upright: the red half (the left of the stored pixels) is now on top.
+    expect((await pixel(preview.bytes, 250, 100)).slice(0, 3)).toEqual([
+      expect.closeTo(255, -1),
+      expect.closeTo(0, -1),
+      expect.closeTo(0, -1),
+    ]);
+
+    // The engine's mask is the left half of the upright photo: the thumbnail is that half,
+    // with a little room on the transparent side, shrunk to fit 384².
+    const thumb = await readCutoutFile(deps, { userId: alice, id: cutout.id, name: "thumb.webp" });
+    const meta = await sharp(thumb.bytes).metadata();
+    expect(meta).toMatchObject({ format: "webp", hasAlpha: true, height: 384 });
+    expect(meta.width).toBeLessThan(384 * 0.3);
+    expect((await pixel(thumb.bytes, 5, 192))[3]).toBeGreaterThan(200);
+    expect((await pixel(thumb.bytes, (meta.width ?? 0) - 1, 192))[3]).toBeLessThan(30);
+
+    // Kept: asked again, it is the same file, even with the photo gone.
+    await deps.blobs.delete(cutoutKeys.source(cutout.id));
+    const again = await readCutoutFile(deps, { userId: alice, id: cutout.id, name: "thumb.webp" });
+    expect(Buffer.compare(Buffer.from(again.bytes), Buffer.from(thumb.bytes))).toBe(0);
+    expect(
+      (await failure(readCutoutFile(deps, { userId: bob, id: cutout.id, name: "thumb.webp" })))
+        .code,
     ).toBe("NOT_FOUND");
   });
 });

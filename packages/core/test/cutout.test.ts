@@ -258,7 +258,7 @@ describe("decodePhoto", () => {
   const base = () =>
     sharp({ create: { width: 60, height: 40, channels: 3, background: "#3366cc" } });
 
-  it("reads every photo format it names, upright and as 8-bit RGBA", async () => {
+  it("reads every photo format it names, upright and as 8-bit RGB", async () => {
     const rotated = await base().jpeg().withMetadata({ orientation: 6 }).toBuffer();
     const sixteenBit = await base().toColourspace("rgb16").png().toBuffer();
     const cmyk = await base().toColourspace("cmyk").jpeg().toBuffer();
@@ -280,12 +280,31 @@ describe("decodePhoto", () => {
     for (const [name, bytes, width, height] of photos) {
       const photo = await decodePhoto(bytes);
       expect({ name, width: photo.width, height: photo.height }).toEqual({ name, width, height });
-      expect(photo.rgba.length).toBe(width * height * 4);
-      const [r, g, b] = photo.rgba;
+      expect(photo.rgb.length).toBe(width * height * 3);
+      // (The GIF is made with an alpha channel; the others have none.)
+      if (name !== "gif") expect({ name, alpha: photo.alpha }).toEqual({ name, alpha: null });
+      const [r, g, b] = photo.rgb;
       expect({ name, blue: (b ?? 0) > (r ?? 0) && (b ?? 0) > (g ?? 0) }).toEqual({
         name,
         blue: true,
       });
+    }
+  });
+
+  it("keeps a photo's own alpha apart from its colours (grey with alpha too)", async () => {
+    const half = Buffer.alloc(30 * 20, 255);
+    half.fill(0, 0, 30 * 10);
+    for (const channels of [1, 3] as const) {
+      const colour = Buffer.alloc(30 * 20 * channels, 200);
+      const png = await sharp(colour, { raw: { width: 30, height: 20, channels } })
+        .joinChannel(half, { raw: { width: 30, height: 20, channels: 1 } })
+        .png()
+        .toBuffer();
+      const photo = await decodePhoto(png);
+      expect(photo.rgb.length).toBe(30 * 20 * 3);
+      expect([...photo.rgb.subarray(0, 3)]).toEqual([200, 200, 200]);
+      expect(photo.alpha?.length).toBe(30 * 20);
+      expect([photo.alpha?.[0], photo.alpha?.[30 * 20 - 1]]).toEqual([0, 255]);
     }
   });
 
@@ -301,7 +320,7 @@ describe("decodePhoto", () => {
     expect((await sharp(gif).metadata()).pages).toBe(2);
     const photo = await decodePhoto(gif);
     expect([photo.width, photo.height]).toEqual([20, 20]);
-    expect([...photo.rgba.subarray(0, 3)]).toEqual([255, 0, 0]);
+    expect([...photo.rgb.subarray(0, 3)]).toEqual([255, 0, 0]);
   });
 
   it("refuses pictures that are not photos", async () => {

@@ -85,6 +85,30 @@ const VARIANTS: Variant[] = [
     refine: { minRegion: 1 },
   },
   {
+    id: "quality-region-10",
+    label: "quality + refineAlpha, regions under 10% of the largest removed",
+    tier: "quality",
+    flip: false,
+    pre: "fill",
+    refine: { minRegion: 0.1 },
+  },
+  {
+    id: "quality-region-25",
+    label: "quality + refineAlpha, regions under 25% of the largest removed",
+    tier: "quality",
+    flip: false,
+    pre: "fill",
+    refine: { minRegion: 0.25 },
+  },
+  {
+    id: "quality-region-50",
+    label: "quality + refineAlpha, regions under 50% of the largest removed",
+    tier: "quality",
+    flip: false,
+    pre: "fill",
+    refine: { minRegion: 0.5 },
+  },
+  {
     id: "fast-refined",
     label: "fast + refineAlpha",
     tier: "fast",
@@ -172,13 +196,11 @@ async function ownPipeline(
   const model = deps.models[variant.tier];
   const size = model.inputSize;
   const photo = await decodePhoto(bytes);
-  const raw = { raw: { width: photo.width, height: photo.height, channels: 4 as const } };
-  let square = sharp(photo.rgba, raw)
-    .removeAlpha()
-    .resize(size, size, {
-      fit: "fill",
-      kernel: variant.pre === "nearest" ? "nearest" : "lanczos3",
-    });
+  const raw = { raw: { width: photo.width, height: photo.height, channels: 3 as const } };
+  let square = sharp(photo.rgb, raw).resize(size, size, {
+    fit: "fill",
+    kernel: variant.pre === "nearest" ? "nearest" : "lanczos3",
+  });
   if (variant.pre === "sharpen") square = square.sharpen({ sigma: 1.5 });
   const rgb = await square.raw().toBuffer();
   const segmented = await deps.engine.segment(

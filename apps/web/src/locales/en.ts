@@ -545,6 +545,7 @@ export const en = {
       originalAlt: "Original photo “{{name}}”",
       resultAlt: "“{{name}}” with its background replaced",
       meta: "{{width}} × {{height}} · {{model}} · {{tier}}",
+      mainSubject: "main subject only",
       next: "Another photo",
       photoMissing: "Original unavailable",
     },
@@ -557,7 +558,14 @@ export const en = {
       qualityDetail: "Finest edges",
       fast: "Fast",
       fastDetail: "Smaller model, rougher edges",
-      hint: "Used for the next photo you add.",
+      hint: "Model and subjects apply to the next photo you add.",
+    },
+    subject: {
+      legend: "Subjects",
+      all: "All",
+      allDetail: "Everything in front",
+      main: "Main only",
+      mainDetail: "The largest subject",
     },
     background: {
       legend: "Background",

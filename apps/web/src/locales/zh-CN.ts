@@ -533,6 +533,7 @@ export const zhCN: LocaleMessages = {
       originalAlt: "原图“{{name}}”",
       resultAlt: "替换背景后的“{{name}}”",
       meta: "{{width}} × {{height}} · {{model}} · {{tier}}",
+      mainSubject: "仅主体",
       next: "换一张照片",
       photoMissing: "原图不可用",
     },
@@ -545,7 +546,14 @@ export const zhCN: LocaleMessages = {
       qualityDetail: "边缘最精细",
       fast: "快速",
       fastDetail: "模型更小，边缘较粗糙",
-      hint: "用于下一张添加的照片。",
+      hint: "模型和主体设置用于下一张添加的照片。",
+    },
+    subject: {
+      legend: "主体",
+      all: "全部",
+      allDetail: "前景中的一切",
+      main: "仅主体",
+      mainDetail: "最大的那一个",
     },
     background: {
       legend: "背景",

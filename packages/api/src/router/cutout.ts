@@ -23,17 +23,22 @@ import type { Context } from "../context";
 import { createTRPCRouter, enforceRateLimit, protectedProcedure } from "../trpc";
 import { withFileUrls } from "./tasks";
 
-/** Where a cut-out's file (`source`, `mask.png` or an output's name) is served. */
+/** Where a cut-out's file (`source`, `mask.png`, a view or an output's name) is served. */
 export function cutoutFileUrl(ctx: Pick<Context, "services">, id: string, name: string): string {
   return `${ctx.services.config.publicUrl}/api/cutouts/${id}/${encodeURIComponent(name)}`;
 }
 
-/** A cut-out as the API shows it: with the URLs of its photo, mask and outputs. */
+/**
+ * A cut-out as the API shows it: with the URLs of its photo, mask and outputs, of a WebP copy of
+ * the photo any browser shows (`previewUrl`) and of a thumbnail of the subject (`thumbnailUrl`).
+ */
 export function withCutoutUrls(ctx: Pick<Context, "services">, cutout: Cutout) {
   return {
     ...cutout,
     sourceUrl: cutoutFileUrl(ctx, cutout.id, "source"),
     maskUrl: cutoutFileUrl(ctx, cutout.id, "mask.png"),
+    previewUrl: cutoutFileUrl(ctx, cutout.id, "preview.webp"),
+    thumbnailUrl: cutoutFileUrl(ctx, cutout.id, "thumb.webp"),
     outputs: cutout.outputs.map((output) => withOutputUrl(ctx, cutout.id, output)),
   };
 }

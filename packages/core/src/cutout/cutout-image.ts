@@ -22,13 +22,14 @@ export interface CutoutDeps {
   models: Record<CutoutTier, CutoutModelConfig>;
 }
 
-/** A photo as the pipeline holds it: RGBA, 8 bits per channel, upright. */
+/** A photo as the pipeline holds it: upright, 8-bit sRGB, its own alpha (if any) apart. */
 export interface DecodedPhoto {
-  rgba: Buffer;
+  /** `width × height × 3` bytes. */
+  rgb: Buffer;
+  /** The photo's own alpha, `width × height` bytes, when it has an alpha channel. */
+  alpha: Buffer | null;
   width: number;
   height: number;
-  /** Whether the photo had an alpha channel of its own. */
-  hadAlpha: boolean;
 }
 
 /** The photo's mask at its own size, and how it was made. */
@@ -92,30 +93,35 @@ export async function measurePhoto(
 }
 
 /**
- * Decodes a photo upright (EXIF orientation applied) to 8-bit sRGB RGBA: JPEG, PNG (with alpha),
- * WebP, AVIF, GIF and TIFF, 16-bit and CMYK included; an animation gives its first frame.
- * Refuses empty or oversized files, data that is not an image, and images over the pixel limit
- * before decoding them.
+ * Decodes a photo upright (EXIF orientation applied) to 8-bit sRGB, its alpha (if it has one)
+ * apart: JPEG, PNG (with alpha), WebP, AVIF, GIF and TIFF, 16-bit and CMYK included; an
+ * animation gives its first frame. Refuses empty or oversized files, data that is not an image,
+ * and images over the pixel limit before decoding them.
  */
 export async function decodePhoto(bytes: Uint8Array): Promise<DecodedPhoto> {
   const { hasAlpha } = await measurePhoto(bytes);
   try {
-    const { data, info } = await sharp(bytes, {
-      limitInputPixels: CUTOUT_MAX_PIXELS,
-      failOn: "error",
-      pages: 1,
-    })
+    const decoder = sharp(bytes, { limitInputPixels: CUTOUT_MAX_PIXELS, failOn: "error", pages: 1 })
       .rotate()
-      .toColourspace("srgb")
+      .toColourspace("srgb");
+    if (!hasAlpha) {
+      const { data, info } = await decoder
+        .removeAlpha()
+        .raw({ depth: "uchar" })
+        .toBuffer({ resolveWithObject: true });
+      return { rgb: data, alpha: null, width: info.width, height: info.height };
+    }
+    // Decoded once to RGBA, then split in sharp's threads.
+    const { data, info } = await decoder
       .ensureAlpha()
       .raw({ depth: "uchar" })
       .toBuffer({ resolveWithObject: true });
-    return {
-      rgba: data,
-      width: info.width,
-      height: info.height,
-      hadAlpha: hasAlpha,
-    };
+    const rgba = rawOf(info.width, info.height, 4);
+    const [rgb, alpha] = await Promise.all([
+      sharp(data, rgba).removeAlpha().raw().toBuffer(),
+      sharp(data, rgba).extractChannel(3).raw().toBuffer(),
+    ]);
+    return { rgb, alpha, width: info.width, height: info.height };
   } catch {
     throw invalidImage("The image is damaged or cut short");
   }
@@ -127,8 +133,7 @@ const rawOf = (width: number, height: number, channels: 1 | 3 | 4) => ({
 
 /** The photo stretched to the model's square, RGB. */
 async function modelInput(photo: DecodedPhoto, size: number): Promise<Uint8Array> {
-  const rgb = await sharp(photo.rgba, rawOf(photo.width, photo.height, 4))
-    .removeAlpha()
+  const rgb = await sharp(photo.rgb, rawOf(photo.width, photo.height, 3))
     .resize(size, size, { fit: "fill", kernel: "lanczos3" })
     .raw()
     .toBuffer();
@@ -193,10 +198,9 @@ export async function maskPhoto(
   if (options.feather > 0) {
     alpha = await featherAlpha(alpha, photo.width, photo.height, options.feather);
   }
-  if (options.keepAlpha && photo.hadAlpha) {
-    for (let i = 0; i < alpha.length; i++) {
-      alpha[i] = Math.min(alpha[i] ?? 0, photo.rgba[i * 4 + 3] ?? 255);
-    }
+  if (options.keepAlpha && photo.alpha) {
+    const own = photo.alpha;
+    for (let i = 0; i < alpha.length; i++) alpha[i] = Math.min(alpha[i] ?? 0, own[i] ?? 255);
   }
   return { alpha, model: model.id, inferMs: segmented.inferMs, loadMs: segmented.loadMs };
 }
@@ -299,7 +303,7 @@ export async function composeCutout(params: ComposeParams): Promise<EncodedImage
     ? subjectBox(alpha, photo.width, photo.height, options.crop.margin)
     : null;
   if (box && (box.width !== photo.width || box.height !== photo.height)) {
-    photo = { ...photo, rgba: cropRaw(photo.rgba, photo.width, 4, box), ...box };
+    photo = { ...photo, rgb: cropRaw(photo.rgb, photo.width, 3, box), alpha: null, ...box };
     alpha = cropRaw(alpha, params.photo.width, 1, box);
   }
   const { width, height } = photo;
@@ -309,29 +313,26 @@ export async function composeCutout(params: ComposeParams): Promise<EncodedImage
     image = sharp(alpha, rawOf(width, height, 1)).toColourspace("b-w");
   } else {
     // The photo's colours with the mask as alpha, joined in sharp's threads.
-    // (Two steps: sharp removes an alpha channel after joining one.)
-    const rgb = await sharp(photo.rgba, rawOf(width, height, 4))
-      .removeAlpha()
-      .raw()
-      .toBuffer();
-    const subject = await sharp(rgb, rawOf(width, height, 3))
-      .joinChannel(alpha, rawOf(width, height, 1))
-      .raw()
-      .toBuffer();
-    const layer = { input: subject, ...rawOf(width, height, 4) };
+    const joined = () =>
+      sharp(photo.rgb, rawOf(width, height, 3)).joinChannel(alpha, rawOf(width, height, 1));
     const background = options.background;
+    // Over a background, the subject is a layer; on transparency it is the image itself.
+    const layer = async () => ({
+      input: await joined().raw().toBuffer(),
+      ...rawOf(width, height, 4),
+    });
     switch (background.type) {
       case "transparent":
-        image = sharp(subject, rawOf(width, height, 4));
+        image = joined();
         break;
       case "color":
         image = sharp({
           create: { width, height, channels: 4, background: colourOf(background.color) },
-        }).composite([layer]);
+        }).composite([await layer()]);
         break;
       case "gradient": {
         const svg = gradientSvg(width, height, background.from, background.to, background.angle);
-        image = sharp(svg).composite([layer]);
+        image = sharp(svg).composite([await layer()]);
         break;
       }
       case "image": {
@@ -342,17 +343,19 @@ export async function composeCutout(params: ComposeParams): Promise<EncodedImage
           .ensureAlpha()
           .raw()
           .toBuffer();
-        image = sharp(fitted, rawOf(width, height, 4)).composite([layer]);
+        image = sharp(fitted, rawOf(width, height, 4)).composite([await layer()]);
         break;
       }
       case "blur": {
-        const blurred = await sharp(photo.rgba, rawOf(width, height, 4))
-          .removeAlpha()
-          .blur(background.sigma)
-          .ensureAlpha()
-          .raw()
-          .toBuffer();
-        image = sharp(blurred, rawOf(width, height, 4)).composite([layer]);
+        const [blurred, subject] = await Promise.all([
+          sharp(photo.rgb, rawOf(width, height, 3))
+            .blur(background.sigma)
+            .ensureAlpha()
+            .raw()
+            .toBuffer(),
+          layer(),
+        ]);
+        image = sharp(blurred, rawOf(width, height, 4)).composite([subject]);
         break;
       }
     }

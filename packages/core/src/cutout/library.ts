@@ -22,7 +22,17 @@ import {
 } from "./cutout-image";
 import type { CutoutServices } from "./ports";
 import { CutoutOptions, MaskOptions, OutputOptions, type CutoutTimings } from "./schemas";
-import { addCutoutOutput, cutoutKeys, findOwnCutout, toCutout, type Cutout } from "./store";
+import {
+  addCutoutOutput,
+  CUTOUT_VIEWS,
+  cutoutKeys,
+  findOwnCutout,
+  isCutoutView,
+  toCutout,
+  type Cutout,
+  type CutoutView,
+} from "./store";
+import { cutoutThumbnail, photoPreview } from "./views";
 
 /** Where a photo comes from: bytes sent with the request, or one of the user's uploads. */
 export type CutoutSource =
@@ -152,28 +162,31 @@ export async function processCutout(
   const masked = performance.now();
 
   const id = params.id ?? randomUUID();
-  const maskPng = await sharp(mask.alpha, {
-    raw: { width: photo.width, height: photo.height, channels: 1 },
-  })
-    .toColourspace("b-w")
-    .png({ compressionLevel: 6 })
-    .toBuffer();
-  await Promise.all([
-    !params.sourceStored
-      ? deps.blobs.put(cutoutKeys.source(id), source.bytes, {
+  // The mask's PNG and the output are encoded side by side (each encode is one thread's work).
+  const storeMask = async () => {
+    const maskPng = await sharp(mask.alpha, {
+      raw: { width: photo.width, height: photo.height, channels: 1 },
+    })
+      .toColourspace("b-w")
+      .png({ compressionLevel: 3 })
+      .toBuffer();
+    await deps.blobs.put(cutoutKeys.mask(id), maskPng, { contentType: "image/png" });
+  };
+  const [output] = await Promise.all([
+    storeOutput(deps, {
+      userId: params.userId,
+      cutoutId: id,
+      photo,
+      alpha: mask.alpha,
+      options: OutputOptions.parse(outputOptionsOf(options)),
+    }),
+    storeMask(),
+    params.sourceStored
+      ? undefined
+      : deps.blobs.put(cutoutKeys.source(id), source.bytes, {
           contentType: MIME_OF_FORMAT[format] ?? "application/octet-stream",
-        })
-      : Promise.resolve(),
-    deps.blobs.put(cutoutKeys.mask(id), maskPng, { contentType: "image/png" }),
+        }),
   ]);
-  const outputOptions = OutputOptions.parse(outputOptionsOf(options));
-  const output = await storeOutput(deps, {
-    userId: params.userId,
-    cutoutId: id,
-    photo,
-    alpha: mask.alpha,
-    options: outputOptions,
-  });
   const maskOptions = MaskOptions.parse(maskOptionsOf(options));
   const [row] = await deps.db
     .insert(schema.cutouts)
@@ -338,6 +351,7 @@ export async function deleteCutout(
   const keys = [
     cutoutKeys.source(cutout.id),
     cutoutKeys.mask(cutout.id),
+    ...CUTOUT_VIEWS.map((name) => cutoutKeys.view(cutout.id, name)),
     ...cutout.outputs.map((output) => cutoutKeys.output(cutout.id, output.name)),
   ];
   const results = await Promise.allSettled(keys.map((key) => deps.blobs.delete(key)));
@@ -346,12 +360,44 @@ export async function deleteCutout(
   }
 }
 
-/** A file of one of the user's cut-outs: the photo (`source`), `mask.png`, or an output. */
+/**
+ * One of a cut-out's views, made from its photo (and mask) the first time it is asked for and
+ * kept. Two first requests side by side both make it; they make the same bytes.
+ */
+async function readCutoutView(
+  deps: Pick<CutoutServices, "blobs" | "log">,
+  cutout: Cutout,
+  name: CutoutView,
+): Promise<Uint8Array> {
+  const key = cutoutKeys.view(cutout.id, name);
+  const kept = await deps.blobs.get(key);
+  if (kept) return kept;
+  const [source, maskPng] = await Promise.all([
+    deps.blobs.get(cutoutKeys.source(cutout.id)),
+    name === "thumb.webp" ? deps.blobs.get(cutoutKeys.mask(cutout.id)) : undefined,
+  ]);
+  if (!source || (name === "thumb.webp" && !maskPng)) {
+    deps.log.warn({ cutoutId: cutout.id, name }, "a cut-out's stored photo or mask is missing");
+    throw notFound("File");
+  }
+  const view = maskPng ? await cutoutThumbnail(source, maskPng) : await photoPreview(source);
+  await deps.blobs.put(key, view.bytes, { contentType: view.contentType });
+  return view.bytes;
+}
+
+/**
+ * A file of one of the user's cut-outs: the photo (`source`), `mask.png`, an output, or a view
+ * (`preview.webp`, `thumb.webp`).
+ */
 export async function readCutoutFile(
   deps: Pick<CutoutServices, "db" | "blobs" | "log">,
   params: { userId: string; id: string; name: string },
 ): Promise<{ bytes: Uint8Array; contentType: string; cutout: Cutout }> {
   const cutout = await getCutout(deps, params);
+  if (isCutoutView(params.name)) {
+    const bytes = await readCutoutView(deps, cutout, params.name);
+    return { bytes, contentType: "image/webp", cutout };
+  }
   const output = cutout.outputs.find((candidate) => candidate.name === params.name);
   let key: string;
   let contentType: string;

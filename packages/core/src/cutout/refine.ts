@@ -55,12 +55,10 @@ export function refineAlpha(params: RefineParams, options: RefineOptions = {}): 
     options.minRegion ?? 0.02,
     Math.max(FAINTEST, low + 1),
   );
-  const soft = new Float32Array(cleaned.length);
-  for (let i = 0; i < soft.length; i++) soft[i] = (cleaned[i] ?? 0) / 255;
-  return applyCurve(resample(soft, size, size, width, height), low, high);
+  return applyCurve(resample(cleaned, size, size, width, height), low, high);
 }
 
-/** 0..1 alpha to bytes through the contrast curve (a lookup table of 4096 steps). */
+/** 0..255 alpha to bytes through the contrast curve (a lookup table of 4096 steps). */
 function applyCurve(alpha: Float32Array, low: number, high: number): Uint8Array {
   const steps = 4095;
   const lut = new Uint8Array(steps + 1);
@@ -69,10 +67,11 @@ function applyCurve(alpha: Float32Array, low: number, high: number): Uint8Array 
     const v = ((i / steps) * 255 - low) / span;
     lut[i] = Math.round(Math.min(1, Math.max(0, v)) * 255);
   }
+  const scale = steps / 255;
   const out = new Uint8Array(alpha.length);
   for (let i = 0; i < out.length; i++) {
     const v = alpha[i] ?? 0;
-    out[i] = lut[v <= 0 ? 0 : v >= 1 ? steps : Math.round(v * steps)] ?? 0;
+    out[i] = lut[v <= 0 ? 0 : v >= 255 ? steps : Math.round(v * scale)] ?? 0;
   }
   return out;
 }
@@ -192,18 +191,73 @@ function labelRuns(mask: Uint8Array, w: number, h: number, threshold: number): R
 
 /**
  * Resamples one channel with a triangle filter, widened when shrinking so every source pixel
- * counts (bilinear when enlarging, area-like when reducing). Pixel centres are aligned.
+ * counts (bilinear when enlarging, area-like when reducing). Pixel centres are aligned. Values
+ * keep their scale (bytes in, 0..255 out).
  */
 export function resample(
-  src: Float32Array,
+  src: Uint8Array | Float32Array,
   sw: number,
   sh: number,
   dw: number,
   dh: number,
 ): Float32Array {
-  const mid = new Float32Array(dw * sh);
+  // Down the columns first: when enlarging, the narrower source makes that pass the cheaper one.
+  const mid = new Float32Array(sw * dh);
+  const down = filterTaps(sh, dh);
+  for (let y = 0; y < dh; y++) {
+    const first = (down.start[y] ?? 0) * sw;
+    const n = down.count[y] ?? 0;
+    const at = y * down.taps;
+    const out = y * sw;
+    if (n === 1) {
+      for (let x = 0; x < sw; x++) mid[out + x] = src[first + x] ?? 0;
+    } else if (n === 2) {
+      const w0 = down.weights[at] ?? 0;
+      const w1 = down.weights[at + 1] ?? 0;
+      const next = first + sw;
+      for (let x = 0; x < sw; x++) {
+        mid[out + x] = w0 * (src[first + x] ?? 0) + w1 * (src[next + x] ?? 0);
+      }
+    } else {
+      for (let x = 0; x < sw; x++) {
+        let sum = 0;
+        for (let k = 0; k < n; k++) {
+          sum += (src[first + k * sw + x] ?? 0) * (down.weights[at + k] ?? 0);
+        }
+        mid[out + x] = sum;
+      }
+    }
+  }
+  const dst = new Float32Array(dw * dh);
   const across = filterTaps(sw, dw);
-  for (let y = 0; y < sh; y++) {
+  let widest = 0;
+  for (let x = 0; x < dw; x++) widest = Math.max(widest, across.count[x] ?? 0);
+  if (widest <= 2) {
+    // Two taps at most (enlarging): per column, both sources and weights, the second 0 if unused.
+    const i0 = new Int32Array(dw);
+    const i1 = new Int32Array(dw);
+    const w0 = new Float32Array(dw);
+    const w1 = new Float32Array(dw);
+    for (let x = 0; x < dw; x++) {
+      const start = across.start[x] ?? 0;
+      const two = across.count[x] === 2;
+      i0[x] = start;
+      i1[x] = two ? start + 1 : start;
+      w0[x] = across.weights[x * across.taps] ?? 0;
+      w1[x] = two ? (across.weights[x * across.taps + 1] ?? 0) : 0;
+    }
+    for (let y = 0; y < dh; y++) {
+      const row = y * sw;
+      const out = y * dw;
+      for (let x = 0; x < dw; x++) {
+        dst[out + x] =
+          (w0[x] ?? 0) * (mid[row + (i0[x] ?? 0)] ?? 0) +
+          (w1[x] ?? 0) * (mid[row + (i1[x] ?? 0)] ?? 0);
+      }
+    }
+    return dst;
+  }
+  for (let y = 0; y < dh; y++) {
     const row = y * sw;
     const out = y * dw;
     for (let x = 0; x < dw; x++) {
@@ -211,30 +265,8 @@ export function resample(
       const n = across.count[x] ?? 0;
       const at = x * across.taps;
       let sum = 0;
-      for (let k = 0; k < n; k++) sum += (src[first + k] ?? 0) * (across.weights[at + k] ?? 0);
-      mid[out + x] = sum;
-    }
-  }
-  const dst = new Float32Array(dw * dh);
-  const down = filterTaps(sh, dh);
-  for (let y = 0; y < dh; y++) {
-    const first = (down.start[y] ?? 0) * dw;
-    const n = down.count[y] ?? 0;
-    const at = y * down.taps;
-    const out = y * dw;
-    if (n === 2) {
-      const w0 = down.weights[at] ?? 0;
-      const w1 = down.weights[at + 1] ?? 0;
-      const next = first + dw;
-      for (let x = 0; x < dw; x++)
-        dst[out + x] = w0 * (mid[first + x] ?? 0) + w1 * (mid[next + x] ?? 0);
-    } else {
-      for (let x = 0; x < dw; x++) {
-        let sum = 0;
-        for (let k = 0; k < n; k++)
-          sum += (mid[first + k * dw + x] ?? 0) * (down.weights[at + k] ?? 0);
-        dst[out + x] = sum;
-      }
+      for (let k = 0; k < n; k++) sum += (mid[first + k] ?? 0) * (across.weights[at + k] ?? 0);
+      dst[out + x] = sum;
     }
   }
   return dst;

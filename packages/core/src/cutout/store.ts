@@ -14,7 +14,15 @@ export const cutoutKeys = {
   mask: (id: string) => `cutouts/${id}/mask.png`,
   /** An image made from the photo and the mask. */
   output: (id: string, name: string) => `cutouts/${id}/${name}`,
+  /** A small image for showing the cut-out (see `CUTOUT_VIEWS`), made when first asked for. */
+  view: (id: string, name: CutoutView) => `cutouts/${id}/${name}`,
 };
+
+/** The photo as WebP any browser shows, and a thumbnail of the subject. */
+export const CUTOUT_VIEWS = ["preview.webp", "thumb.webp"] as const;
+export type CutoutView = (typeof CUTOUT_VIEWS)[number];
+export const isCutoutView = (name: string): name is CutoutView =>
+  (CUTOUT_VIEWS as readonly string[]).includes(name);
 
 /** The name of the mask among a cut-out's files. */
 export const MASK_FILE = "mask.png";

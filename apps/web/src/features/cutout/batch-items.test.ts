@@ -101,7 +101,7 @@ describe("photoStates", () => {
     expect(photoStates(uploads, sent, results, "running")[0]).toEqual({
       kind: "done",
       cutoutId: "c-a",
-      thumbnail: "/api/cutouts/c-a/image-1.png",
+      thumbnail: "/api/cutouts/c-a/thumb.webp",
     });
   });
 

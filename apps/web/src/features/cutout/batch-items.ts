@@ -32,7 +32,7 @@ export type PhotoState =
   | { kind: "uploadFailed"; message: string }
   | { kind: "queued" }
   | { kind: "working" }
-  | { kind: "done"; cutoutId: string; thumbnail: string | null }
+  | { kind: "done"; cutoutId: string; thumbnail: string }
   | { kind: "failed"; message: string }
   /** The task ended (failed, canceled) before it came to this photo. */
   | { kind: "skipped" };
@@ -77,7 +77,10 @@ export function mergeResults(
   return merged;
 }
 
-/** A cut-out output's address on this origin. */
+/** A cut-out's thumbnail among its files: the subject, small, made by the server. */
+const THUMBNAIL_FILE = "thumb.webp";
+
+/** A cut-out file's address on this origin. */
 export function cutoutFilePath(cutoutId: string, name: string): string {
   return `/api/cutouts/${encodeURIComponent(cutoutId)}/${encodeURIComponent(name)}`;
 }
@@ -117,7 +120,7 @@ export function photoStates(
       return {
         kind: "done",
         cutoutId: result.cutoutId,
-        thumbnail: result.output ? cutoutFilePath(result.cutoutId, result.output) : null,
+        thumbnail: cutoutFilePath(result.cutoutId, THUMBNAIL_FILE),
       };
     }
     if (index === working) return { kind: "working" };

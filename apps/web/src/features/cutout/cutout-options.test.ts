@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import {
+  INITIAL_MASK,
   INITIAL_SETTINGS,
   cssBackgroundOf,
   downloadHref,
@@ -81,9 +82,15 @@ describe("outputOptionsOf", () => {
 });
 
 describe("processOptionsOf", () => {
-  it("adds the tier to the output options", () => {
-    expect(processOptionsOf("fast", settings({ background: "color", color: "#112233" }))).toEqual({
+  it("adds the tier and the subjects to keep to the output options", () => {
+    expect(
+      processOptionsOf(
+        { tier: "fast", subject: "main" },
+        settings({ background: "color", color: "#112233" }),
+      ),
+    ).toEqual({
       tier: "fast",
+      subject: "main",
       output: "image",
       format: "png",
       background: { type: "color", color: "#112233" },
@@ -91,7 +98,7 @@ describe("processOptionsOf", () => {
   });
 
   it("starts on transparency while the image background has no image", () => {
-    expect(processOptionsOf("quality", settings({ background: "image" })).background).toEqual({
+    expect(processOptionsOf(INITIAL_MASK, settings({ background: "image" })).background).toEqual({
       type: "transparent",
     });
   });

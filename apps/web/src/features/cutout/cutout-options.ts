@@ -12,6 +12,20 @@ export type BackgroundKind = (typeof BACKGROUND_KINDS)[number];
 export const OUTPUT_FORMATS = ["png", "webp"] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
+export const SUBJECTS = ["all", "main"] as const;
+export type SubjectChoice = (typeof SUBJECTS)[number];
+
+/**
+ * How the model's mask is made, chosen for the next photo (changing it means running the model
+ * again): the model's tier, and whether to keep every subject or only the largest.
+ */
+export interface MaskChoice {
+  tier: CutoutTier;
+  subject: SubjectChoice;
+}
+
+export const INITIAL_MASK: MaskChoice = { tier: "quality", subject: "all" };
+
 /** An upload chosen as the background. */
 export interface BackgroundImage {
   uploadId: string;
@@ -99,13 +113,13 @@ export function maskOptionsOf(settings: Pick<CutoutSettings, "crop">): OutputOpt
 }
 
 /**
- * What `cutout.process` and `cutout.batch` take: the model's tier and the image to make first.
- * An image background not chosen yet makes the subject on transparency.
+ * What `cutout.process` and `cutout.batch` take: how to make the mask and the image to make
+ * first. An image background not chosen yet makes the subject on transparency.
  */
-export function processOptionsOf(tier: CutoutTier, settings: CutoutSettings): CutoutOptionsInput {
+export function processOptionsOf(mask: MaskChoice, settings: CutoutSettings): CutoutOptionsInput {
   const output =
     outputOptionsOf(settings) ?? outputOptionsOf({ ...settings, background: "transparent" });
-  return { tier, ...output };
+  return { tier: mask.tier, subject: mask.subject, ...output };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -14,13 +14,14 @@ import { formatBytes } from "../studio/format-bytes";
 import { BatchPanel } from "./batch-panel";
 import { CutoutDownloads } from "./cutout-downloads";
 import {
+  INITIAL_MASK,
   INITIAL_SETTINGS,
   mergeOutputs,
   outputOptionsOf,
   processOptionsOf,
   settingsFromOutput,
 } from "./cutout-options";
-import type { CutoutSettings } from "./cutout-options";
+import type { CutoutSettings, MaskChoice } from "./cutout-options";
 import { CutoutSettingsPanel } from "./cutout-settings";
 import { CutoutStage } from "./cutout-stage";
 import { DropTarget, EmptyDrop, PhotoPicker } from "./drop-zone";
@@ -28,7 +29,7 @@ import { JobProgress } from "./job-progress";
 import { ModelInfo } from "./model-info";
 import { CUTOUT_MAX_BYTES, UPLOAD_MAX_BYTES, photoProblem } from "./photo-files";
 import { RecentCutouts } from "./recent-cutouts";
-import type { CutoutItem, CutoutOutput, CutoutTier } from "./types";
+import type { CutoutItem, CutoutOutput } from "./types";
 import { useComposedOutput } from "./use-composed-output";
 import { useCutoutBatch } from "./use-cutout-batch";
 import { useCutoutJob } from "./use-cutout-job";
@@ -50,13 +51,14 @@ function StageBar({ cutout, onFiles }: { cutout: CutoutItem; onFiles: (files: Fi
         <h2 className="truncate text-sm font-semibold text-fg" data-testid="cutout-name">
           {cutout.fileName ?? t("cutout.recent.untitled")}
         </h2>
-        <p className="text-[13px] text-fg-muted tabular-nums">
+        <p className="text-[13px] text-fg-muted tabular-nums" data-testid="cutout-meta">
           {t("cutout.stage.meta", {
             width: cutout.width,
             height: cutout.height,
             model: cutout.model,
             tier: t(`cutout.tier.${cutout.tier === "fast" ? "fast" : "quality"}`),
           })}
+          {cutout.maskOptions["subject"] === "main" ? ` · ${t("cutout.stage.mainSubject")}` : null}
         </p>
       </div>
       <PhotoPicker
@@ -81,7 +83,7 @@ export function CutoutPage() {
   const { t, i18n } = useTranslation();
   const language = i18n.resolvedLanguage ?? "en";
   const utils = trpc.useUtils();
-  const [tier, setTier] = useState<CutoutTier>("quality");
+  const [mask, setMask] = useState<MaskChoice>(INITIAL_MASK);
   const [settings, setSettings] = useState<CutoutSettings>(INITIAL_SETTINGS);
   const [cutout, setCutout] = useState<CutoutItem | null>(null);
   const [refusal, setRefusal] = useState<string | null>(null);
@@ -118,7 +120,7 @@ export function CutoutPage() {
   const take = useCallback(
     (files: File[]) => {
       if (files.length === 0 || !available) return;
-      const request = processOptionsOf(tier, settings);
+      const request = processOptionsOf(mask, settings);
       if (files.length > 1) {
         setRefusal(null);
         clearSingle();
@@ -144,7 +146,7 @@ export function CutoutPage() {
       clearBatch();
       startSingle(file, request);
     },
-    [available, tier, settings, startSingle, clearSingle, startBatch, clearBatch, t, language],
+    [available, mask, settings, startSingle, clearSingle, startBatch, clearBatch, t, language],
   );
 
   // A photo pasted anywhere on the page (Ctrl/Cmd+V) is taken like a dropped one.
@@ -200,7 +202,7 @@ export function CutoutPage() {
     stage = (
       <div className="space-y-4">
         <StageBar cutout={cutout} onFiles={take} />
-        <CutoutStage cutout={cutout} settings={settings} composed={composed} onCutout={refresh} />
+        <CutoutStage cutout={cutout} settings={settings} composed={composed} />
       </div>
     );
   } else if (models.isPending) {
@@ -242,8 +244,8 @@ export function CutoutPage() {
           </div>
           <div className="min-w-0 lg:sticky lg:top-20">
             <CutoutSettingsPanel
-              tier={tier}
-              onTier={setTier}
+              mask={mask}
+              onMask={setMask}
               settings={settings}
               onChange={setSettings}
               footer={

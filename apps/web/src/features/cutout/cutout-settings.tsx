@@ -9,9 +9,8 @@ import { Segmented } from "../studio/segmented";
 import { BackgroundImagePicker } from "./background-image-picker";
 import { CHECKERBOARD } from "./checkerboard";
 import { ColorField } from "./color-field";
-import { BACKGROUND_KINDS, BLUR_RANGE, OUTPUT_FORMATS } from "./cutout-options";
-import type { CutoutSettings } from "./cutout-options";
-import type { CutoutTier } from "./types";
+import { BACKGROUND_KINDS, BLUR_RANGE, OUTPUT_FORMATS, SUBJECTS } from "./cutout-options";
+import type { CutoutSettings, MaskChoice } from "./cutout-options";
 
 /** Colours a click away; any other through the picker. */
 const COLOR_PRESETS = ["#ffffff", "#f1f5f9", "#111827", "#2563eb", "#16a34a", "#f59e0b"] as const;
@@ -115,18 +114,19 @@ function Section({ children }: { children: ReactNode }) {
 }
 
 /**
- * The cut-out's options: the model's tier (for the next photo), then what to make of the result
- * (background, crop, format), which changes the open cut-out at once without running the model.
+ * The cut-out's options: how the mask is made (the model's tier and the subjects kept, for the
+ * next photo), then what to make of the result (background, crop, format), which changes the open
+ * cut-out at once without running the model.
  */
 export function CutoutSettingsPanel({
-  tier,
-  onTier,
+  mask,
+  onMask,
   settings,
   onChange,
   footer,
 }: {
-  tier: CutoutTier;
-  onTier: (tier: CutoutTier) => void;
+  mask: MaskChoice;
+  onMask: (mask: MaskChoice) => void;
   settings: CutoutSettings;
   onChange: (settings: CutoutSettings) => void;
   /** Downloads, under the options. */
@@ -158,8 +158,8 @@ export function CutoutSettingsPanel({
           <Segmented
             name="cutout-tier"
             legend={t("cutout.tier.legend")}
-            value={tier}
-            onChange={onTier}
+            value={mask.tier}
+            onChange={(tier) => onMask({ ...mask, tier })}
             options={[
               {
                 value: "quality",
@@ -168,8 +168,20 @@ export function CutoutSettingsPanel({
               },
               { value: "fast", label: t("cutout.tier.fast"), detail: t("cutout.tier.fastDetail") },
             ]}
-            hint={t("cutout.tier.hint")}
             testId="cutout-tier"
+          />
+          <Segmented
+            name="cutout-subject"
+            legend={t("cutout.subject.legend")}
+            value={mask.subject}
+            onChange={(subject) => onMask({ ...mask, subject })}
+            options={SUBJECTS.map((subject) => ({
+              value: subject,
+              label: t(`cutout.subject.${subject}`),
+              detail: t(`cutout.subject.${subject}Detail`),
+            }))}
+            hint={t("cutout.tier.hint")}
+            testId="cutout-subject"
           />
         </Section>
 

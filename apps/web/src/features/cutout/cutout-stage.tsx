@@ -1,45 +1,20 @@
-import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 
-import { trpc } from "../../lib/trpc";
 import { sameOriginPath } from "../studio/same-origin";
 import { BeforeAfter } from "./before-after";
-import { CROP_MARGIN, cssBackgroundOf, findOutput, transparentLayerOf } from "./cutout-options";
+import { CROP_MARGIN, cssBackgroundOf, transparentLayerOf } from "./cutout-options";
 import type { CutoutSettings } from "./cutout-options";
 import { WHOLE_PHOTO } from "./subject-box";
-import type { CutoutItem, OutputOptionsInput } from "./types";
+import type { CutoutItem } from "./types";
 import type { ComposedOutput } from "./use-composed-output";
 import { useSubjectBox } from "./use-subject-box";
 
-/** Photo types a browser shows; others (HEIC, TIFF) are shown from a copy the server makes. */
+/** Photo types a browser shows; others (TIFF, HEIF) are shown from the server's WebP copy. */
 const VIEWABLE = new Set(["image/jpeg", "image/png", "image/webp", "image/avif", "image/gif"]);
 
-/**
- * The photo as this browser can show it: the original, or, for a HEIC or TIFF photo, a WebP the
- * server makes of it (the photo behind itself, blurred by the smallest amount: the photo).
- */
-const PHOTO_COPY: OutputOptionsInput = {
-  output: "image",
-  format: "webp",
-  background: { type: "blur", sigma: 0.5 },
-};
-
-function usePhotoUrl(cutout: CutoutItem, onCutout: (cutout: CutoutItem) => void): string | null {
-  const viewable = VIEWABLE.has(cutout.sourceMime);
-  const copy = viewable ? undefined : findOutput(cutout, PHOTO_COPY);
-  const make = trpc.cutout.compose.useMutation({
-    meta: { errorToast: false },
-    onSuccess: (result) => onCutout(result.cutout),
-  });
-  const { mutate } = make;
-  const asked = useRef<string | null>(null);
-  useEffect(() => {
-    if (viewable || copy || asked.current === cutout.id) return;
-    asked.current = cutout.id;
-    mutate({ id: cutout.id, options: PHOTO_COPY });
-  }, [viewable, copy, cutout.id, mutate]);
-  if (viewable) return sameOriginPath(cutout.sourceUrl);
-  return copy ? sameOriginPath(copy.url) : null;
+/** The photo as this browser can show it: the original, or the server's WebP copy of it. */
+function photoUrlOf(cutout: CutoutItem): string {
+  return sameOriginPath(VIEWABLE.has(cutout.sourceMime) ? cutout.sourceUrl : cutout.previewUrl);
 }
 
 /**
@@ -51,15 +26,13 @@ export function CutoutStage({
   cutout,
   settings,
   composed,
-  onCutout,
 }: {
   cutout: CutoutItem;
   settings: CutoutSettings;
   composed: ComposedOutput;
-  onCutout: (cutout: CutoutItem) => void;
 }) {
   const { t } = useTranslation();
-  const photoUrl = usePhotoUrl(cutout, onCutout);
+  const photoUrl = photoUrlOf(cutout);
   const subjectBox = useSubjectBox(cutout, settings.crop ? CROP_MARGIN : null);
   const boxKnown = !settings.crop || subjectBox !== null;
   const box = settings.crop ? (subjectBox ?? WHOLE_PHOTO) : WHOLE_PHOTO;
@@ -71,16 +44,6 @@ export function CutoutStage({
     : { width: photo.width * box.width, height: photo.height * box.height };
   const name = cutout.fileName ?? t("cutout.recent.untitled");
 
-  if (!photoUrl) {
-    return (
-      // The photo's own shape while its viewable copy is made.
-      <div
-        aria-hidden
-        className="mx-auto w-full animate-pulse rounded-lg bg-muted"
-        style={{ aspectRatio: `${photo.width} / ${photo.height}`, maxHeight: "68vh" }}
-      />
-    );
-  }
   return (
     <BeforeAfter
       name={name}

@@ -72,7 +72,6 @@ export function RecentCutouts({
             data-testid="cutout-recent"
           >
             {items.map((cutout) => {
-              const thumbnail = cutout.outputs[0];
               const name = cutout.fileName ?? t("cutout.recent.untitled");
               const open = cutout.id === openId;
               return (
@@ -93,15 +92,13 @@ export function RecentCutouts({
                       open ? "ring-2 ring-accent" : "ring-line",
                     )}
                   >
-                    {thumbnail ? (
-                      <img
-                        src={sameOriginPath(thumbnail.url)}
-                        alt=""
-                        loading="lazy"
-                        decoding="async"
-                        className="size-full object-contain transition-transform group-hover:scale-[1.03]"
-                      />
-                    ) : null}
+                    <img
+                      src={sameOriginPath(cutout.thumbnailUrl)}
+                      alt=""
+                      loading="lazy"
+                      decoding="async"
+                      className="size-full object-contain transition-transform group-hover:scale-[1.03]"
+                    />
                   </button>
                   <div className="mt-1.5 flex items-start gap-1">
                     <div className="min-w-0 flex-1">

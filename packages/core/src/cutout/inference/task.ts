@@ -59,20 +59,28 @@ async function load(model: CutoutModelConfig, threads: number): Promise<ort.Infe
   return session;
 }
 
+/** Each channel's normalised value of every byte: `(byte - mean) / std`. */
+function normalisation(model: CutoutModelConfig): [Float32Array, Float32Array, Float32Array] {
+  const table = (mean: number, std: number) =>
+    Float32Array.from({ length: 256 }, (_, byte) => (byte - mean) / std);
+  const [mr, mg, mb] = model.mean;
+  const [sr, sg, sb] = model.std;
+  return [table(mr, sr), table(mg, sg), table(mb, sb)];
+}
+
 function toInput(model: CutoutModelConfig, rgb: Uint8Array, mirrored: boolean): Float32Array {
   const size = model.inputSize;
   const plane = size * size;
   const data = new Float32Array(3 * plane);
-  const [mr, mg, mb] = model.mean;
-  const [sr, sg, sb] = model.std;
+  const [red, green, blue] = normalisation(model);
   for (let y = 0; y < size; y++) {
     const row = y * size;
     for (let x = 0; x < size; x++) {
       const source = (row + (mirrored ? size - 1 - x : x)) * 3;
       const target = row + x;
-      data[target] = ((rgb[source] ?? 0) - mr) / sr;
-      data[plane + target] = ((rgb[source + 1] ?? 0) - mg) / sg;
-      data[2 * plane + target] = ((rgb[source + 2] ?? 0) - mb) / sb;
+      data[target] = red[rgb[source] ?? 0] ?? 0;
+      data[plane + target] = green[rgb[source + 1] ?? 0] ?? 0;
+      data[2 * plane + target] = blue[rgb[source + 2] ?? 0] ?? 0;
     }
   }
   return data;
@@ -127,24 +135,30 @@ export async function runInference(job: InferenceJob): Promise<InferenceResult> 
     const started = performance.now();
     const first = await infer(session, model, job.rgb, false);
     const second = job.flip ? await infer(session, model, job.rgb, true) : undefined;
-    const mask = new Uint8Array(size * size);
+    // A clamped array rounds and clamps each value as it is stored.
+    const mask = new Uint8ClampedArray(size * size);
     const sigmoid = model.outputActivation === "sigmoid";
-    for (let y = 0; y < size; y++) {
-      const row = y * size;
-      for (let x = 0; x < size; x++) {
-        let value = first[row + x] ?? 0;
-        if (second) value = (value + (second[row + size - 1 - x] ?? 0)) / 2;
-        if (sigmoid) value = 1 / (1 + Math.exp(-value));
-        mask[row + x] = Math.round(Math.min(1, Math.max(0, value)) * 255);
+    if (!second && !sigmoid) {
+      for (let i = 0; i < mask.length; i++) mask[i] = (first[i] ?? 0) * 255;
+    } else {
+      for (let y = 0; y < size; y++) {
+        const row = y * size;
+        for (let x = 0; x < size; x++) {
+          let value = first[row + x] ?? 0;
+          if (second) value = (value + (second[row + size - 1 - x] ?? 0)) / 2;
+          if (sigmoid) value = 1 / (1 + Math.exp(-value));
+          mask[row + x] = value * 255;
+        }
       }
     }
     const inferMs = performance.now() - started;
+    const square = new Uint8Array(mask.buffer);
     const answer = job.refine
       ? refineAlpha(
-          { mask, size, width: job.refine.width, height: job.refine.height },
+          { mask: square, size, width: job.refine.width, height: job.refine.height },
           job.refine.options,
         )
-      : mask;
+      : square;
     return { ok: true, mask: answer, inferMs, loadMs };
   } catch (error) {
     return {
