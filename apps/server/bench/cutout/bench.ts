@@ -35,7 +35,14 @@ import {
   removePhotos,
   sourcePhotos,
 } from "./photos";
-import { runJson, runPaired } from "./processes";
+import {
+  inRotation,
+  runJson,
+  startPaced,
+  type PacedContenders,
+  type PacedSpec,
+  type Turn,
+} from "./processes";
 import {
   CONTENDER_IDS,
   CONTENDER_LABELS,
@@ -59,11 +66,6 @@ const QUICK: RunParams = { images: 3, warmup: 1, rssImages: 3, threads: 2, searc
 /** Per image a contender may take, warm-up included, before its process is killed. */
 const PER_IMAGE_TIMEOUT_MS = 120_000;
 const START_TIMEOUT_MS = 600_000;
-/**
- * The floor and GenFlow in process run image by image in turn (see `runPaired`), so that their
- * ratio sees the same machine; the others one after the other.
- */
-const RUN_ORDER: readonly ContenderId[] = ["floor", "genflow", "http", "imgly"];
 
 const progress = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -178,48 +180,75 @@ async function main() {
 
   const base = (id: ContenderId) => ["--photos", manifest, "--warmup", String(params.warmup), id];
   const genflowArgs = ["--threads", String(params.threads), "--total", String(params.rssImages)];
-  const paired = options.contenders.includes("floor") && options.contenders.includes("genflow");
+  const selected = (id: ContenderId) => options.contenders.includes(id);
+
+  const runHttpContender = async (inTurn?: (n: number, own: Turn) => Promise<void>) => {
+    progress(`${CONTENDER_LABELS.http}…`);
+    try {
+      const outcome = await runHttp(set, params.warmup, progress, inTurn);
+      if (outcome.status === "skipped") {
+        progress(`  http: skipped: ${outcome.reason}`);
+        contenders.push(notMeasured("http", "skipped", outcome.reason));
+      } else {
+        contenders.push(measuredReport(outcome.run));
+        if (outcome.run.errors > 0)
+          failures.push(
+            `${CONTENDER_LABELS.http}: ${outcome.run.errors} requests failed (${outcome.run.errorMessages.join("; ")})`,
+          );
+      }
+    } catch (error) {
+      failures.push(`${CONTENDER_LABELS.http}: ${message(error)}`);
+      contenders.push(notMeasured("http", "failed", message(error)));
+    }
+  };
 
   try {
-    for (const id of RUN_ORDER.filter((c) => options.contenders.includes(c))) {
-      if (id === "genflow" && paired) continue;
-      if (id === "floor") {
-        if (!floorOptions) {
-          progress("(c) searching the floor's session options…");
-          try {
-            floorSearch = await runJson<FloorSearch>(
-              "floor-search",
-              "run-contender.ts",
-              ["floor-search", "--photos", manifest, "--runs", String(params.searchRuns)],
-              timeout(4 * (params.searchRuns + 2)),
-              progress,
-            );
-            floorOptions = floorSearch.best;
-          } catch (error) {
-            failures.push(`floor search: ${message(error)}`);
-            contenders.push(notMeasured(id, "failed", message(error)));
-            if (paired) await runChild("genflow", genflowArgs, params.rssImages);
-            continue;
-          }
+    let floorArgs: string[] | null = null;
+    if (selected("floor")) {
+      if (!floorOptions) {
+        progress("(c) searching the floor's session options…");
+        try {
+          floorSearch = await runJson<FloorSearch>(
+            "floor-search",
+            "run-contender.ts",
+            ["floor-search", "--photos", manifest, "--runs", String(params.searchRuns)],
+            timeout(4 * (params.searchRuns + 2)),
+            progress,
+          );
+          floorOptions = floorSearch.best;
+        } catch (error) {
+          failures.push(`floor search: ${message(error)}`);
+          contenders.push(notMeasured("floor", "failed", message(error)));
         }
-        const floorArgs = ["--session-options", JSON.stringify(floorOptions)];
-        if (!paired) {
-          await runChild(id, floorArgs, params.images);
-          continue;
-        }
-        progress(
-          `${CONTENDER_LABELS.floor} and ${CONTENDER_LABELS.genflow}, image by image in turn…`,
-        );
-        const [floorRun, genflowRun] = await runPaired<ContenderRun>(
-          [
-            { label: "floor", script: "run-contender.ts", args: [...base("floor"), ...floorArgs] },
-            {
-              label: "genflow",
-              script: "run-contender.ts",
-              args: [...base("genflow"), ...genflowArgs],
-            },
-          ],
-          params.images,
+      }
+      if (floorOptions) floorArgs = ["--session-options", JSON.stringify(floorOptions)];
+    }
+
+    // The floor, GenFlow in process and GenFlow over HTTP (those chosen) run image by image in
+    // turn; @imgly, far from the ratio it is judged by, runs on its own afterwards.
+    const paced: (PacedSpec & { id: ContenderId })[] = [];
+    if (floorArgs)
+      paced.push({
+        id: "floor",
+        label: "floor",
+        script: "run-contender.ts",
+        args: [...base("floor"), ...floorArgs],
+      });
+    if (selected("genflow"))
+      paced.push({
+        id: "genflow",
+        label: "genflow",
+        script: "run-contender.ts",
+        args: [...base("genflow"), ...genflowArgs],
+      });
+    const httpInTurn = selected("http") && floorArgs !== null;
+    if (paced.length + (httpInTurn ? 1 : 0) >= 2) {
+      const names = [...paced.map((spec) => spec.id), ...(httpInTurn ? ["http" as const] : [])];
+      progress(`${names.map((id) => CONTENDER_LABELS[id]).join(", ")}: image by image in turn…`);
+      let group: PacedContenders<ContenderRun> | null = null;
+      try {
+        group = await startPaced<ContenderRun>(
+          paced,
           {
             startMs: timeout(params.warmup),
             stepMs: PER_IMAGE_TIMEOUT_MS,
@@ -227,32 +256,35 @@ async function main() {
           },
           progress,
         );
-        recordRun("floor", floorRun ?? new Error("no run"));
-        recordRun("genflow", genflowRun ?? new Error("no run"));
-      } else if (id === "genflow") {
-        await runChild(id, genflowArgs, params.rssImages);
-      } else if (id === "imgly") {
-        await runChild(id, [], params.images);
-      } else {
-        progress(`${CONTENDER_LABELS.http}…`);
-        try {
-          const outcome = await runHttp(set, params.warmup, progress);
-          if (outcome.status === "skipped") {
-            progress(`  http: skipped: ${outcome.reason}`);
-            contenders.push(notMeasured("http", "skipped", outcome.reason));
-          } else {
-            contenders.push(measuredReport(outcome.run));
-            if (outcome.run.errors > 0)
-              failures.push(
-                `${CONTENDER_LABELS.http}: ${outcome.run.errors} requests failed (${outcome.run.errorMessages.join("; ")})`,
-              );
-          }
-        } catch (error) {
-          failures.push(`${CONTENDER_LABELS.http}: ${message(error)}`);
-          contenders.push(notMeasured("http", "failed", message(error)));
-        }
+      } catch (error) {
+        for (const spec of paced) recordRun(spec.id, new Error(message(error)));
       }
+      if (group) {
+        const { turns } = group;
+        let done = 0;
+        const turnFor = async (n: number, own?: Turn) => {
+          await inRotation(n, own ? [...turns, own] : turns);
+          done = n + 1;
+        };
+        if (httpInTurn) await runHttpContender(turnFor);
+        try {
+          // Any images the HTTP contender did not take its turn in (skipped, or failed).
+          for (let n = done; n < params.images; n++) await turnFor(n);
+          const runs = await group.finish();
+          paced.forEach((spec, i) => recordRun(spec.id, runs[i] ?? new Error("no run")));
+        } catch (error) {
+          await group.stop();
+          for (const spec of paced) recordRun(spec.id, new Error(message(error)));
+        }
+      } else if (httpInTurn) {
+        await runHttpContender();
+      }
+    } else {
+      if (floorArgs) await runChild("floor", floorArgs, params.images);
+      if (selected("genflow")) await runChild("genflow", genflowArgs, params.rssImages);
+      if (selected("http")) await runHttpContender();
     }
+    if (selected("imgly")) await runChild("imgly", [], params.images);
   } finally {
     if (options.keepPhotos) progress(`photos kept in ${set.dir}`);
     else await removePhotos(set);

@@ -148,7 +148,7 @@ function headerLines(report: CutoutReport): string[] {
   return [
     `Machine: ${machine.cpus} × ${machine.cpuModel} (\`nproc\` = ${machine.cpus}), ${machine.platform}, Node ${machine.node}`,
     `Load average (1 min) before the first contender: ${load.start.toFixed(2)}; after the last: ${load.end.toFixed(2)}`,
-    `${params.images} photos, ${report.photos.sizes}, upscaled from the GrabCut set; ${params.warmup} warm-up image${params.warmup === 1 ? "" : "s"} (discarded) then each photo once, one at a time, each contender in its own process, the floor and GenFlow in process image by image in turn; GenFlow in process then goes on through the photos again to ${params.rssImages} images for its RSS`,
+    `${params.images} photos, ${report.photos.sizes}, upscaled from the GrabCut set; ${params.warmup} warm-up image${params.warmup === 1 ? "" : "s"} (discarded) then each photo once, one at a time, each contender in its own process, the floor and GenFlow (in process and over HTTP) image by image in turn; GenFlow in process then goes on through the photos again to ${params.rssImages} images for its RSS`,
     `GenFlow's engine: 1 worker thread, ${params.threads} intra-op threads; the floor: ${floorLine(report)}`,
     `Event-loop lag: perf_hooks.monitorEventLoopDelay at ${LAG_RESOLUTION_MS} ms resolution, the resolution taken off`,
   ];

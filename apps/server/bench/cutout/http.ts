@@ -15,7 +15,7 @@ import {
   parseServerTiming,
 } from "./http-contract";
 import { message } from "./measure";
-import { startServer } from "./processes";
+import { startServer, type Turn } from "./processes";
 import type { BenchPhoto, ContenderRun, PhotoSet } from "./protocol";
 import type { ServerTargetReady, ServerTargetStats } from "./server-target";
 
@@ -35,6 +35,8 @@ export async function runHttp(
   set: PhotoSet,
   warmup: number,
   progress: (line: string) => void,
+  /** Runs each measured request (`own`) in its turn among other contenders' images. */
+  inTurn: (n: number, own: Turn) => Promise<void> = (_n, own) => own(),
 ): Promise<HttpOutcome> {
   const prepareStart = performance.now();
   const server = await startServer<ServerTargetReady>(
@@ -100,8 +102,18 @@ export async function runHttp(
     let errors = 0;
     await server.ask("start");
     for (const [n, { photo, bytes }] of photos.entries()) {
+      let answer: Awaited<ReturnType<typeof post>> | undefined;
+      let failure: unknown;
+      await inTurn(n, async () => {
+        try {
+          answer = await post(photo, bytes, REQUEST_TIMEOUT_MS);
+        } catch (error) {
+          failure = error;
+        }
+      });
       try {
-        const result = await post(photo, bytes, REQUEST_TIMEOUT_MS);
+        if (!answer) throw failure instanceof Error ? failure : new Error(String(failure));
+        const result = answer;
         samplesMs.push(result.ms);
         outputBytes.push(result.bytes);
         for (const [name, value] of Object.entries(result.timing))

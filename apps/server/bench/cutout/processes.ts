@@ -144,27 +144,47 @@ export async function startServer<T>(
   };
 }
 
-export interface PairedSpec {
+export interface PacedSpec {
   label: string;
   script: string;
   args: string[];
 }
 
+/** One image of a contender, run when its turn comes. */
+export type Turn = () => Promise<void>;
+
 /**
- * Runs contenders image by image in turn — one image of the first, one of the second, then the
- * second first — each in its own process started with `--paced`, so that all of them see the
- * machine as it is at that moment: on a shared host, the speed drifts over minutes, and contenders
- * run one after the other would each see a different machine. Each process prints a ready line
- * after its warm-up, answers every command line with one image's result, and after `steps`
- * images goes on alone (any images beyond) and prints its run as the last line. Resolves to each
- * one's run, or the error it failed with.
+ * Runs turns image by image in rotation: for image `n`, every contender's turn once, starting
+ * with contender `n mod k`, so none is always first or last. On a shared host the speed drifts
+ * over minutes; contenders run one after the other would each see a different machine, in turn
+ * each image of one is timed next to the same image of the others.
  */
-export async function runPaired<T>(
-  specs: PairedSpec[],
-  steps: number,
+export async function inRotation(n: number, turns: Turn[]): Promise<void> {
+  for (let i = 0; i < turns.length; i++) {
+    const turn = turns[(n + i) % turns.length];
+    if (turn) await turn();
+  }
+}
+
+export interface PacedContenders<T> {
+  /** Each process's turn for the next image (it answers once the image is done). */
+  turns: Turn[];
+  /** Waits for each process's run (after its images beyond the paced ones), then stops them. */
+  finish(): Promise<(T | Error)[]>;
+  /** Stops them all. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts contenders in their own processes with `--paced`: each warms up, prints a ready line,
+ * then runs one measured image per command line it reads and answers it; after its last
+ * measured image it goes on alone (any images beyond) and prints its run as the last line.
+ */
+export async function startPaced<T>(
+  specs: PacedSpec[],
   timeouts: { startMs: number; stepMs: number; finishMs: number },
   onProgress: (line: string) => void,
-): Promise<(T | Error)[]> {
+): Promise<PacedContenders<T>> {
   const started = await Promise.allSettled(
     specs.map((spec) =>
       startServer<{ ready: boolean }>(
@@ -179,32 +199,35 @@ export async function runPaired<T>(
   const servers = started.flatMap((result) =>
     result.status === "fulfilled" ? [result.value] : [],
   );
+  const stop = async () => {
+    await Promise.all(servers.map((server) => server.stop()));
+  };
   const failed = started.find((result) => result.status === "rejected");
   if (failed) {
-    await Promise.all(servers.map((server) => server.stop()));
+    await stop();
     const reason: unknown = failed.reason;
-    const error = reason instanceof Error ? reason : new Error(String(reason));
-    return specs.map(() => error);
+    throw reason instanceof Error ? reason : new Error(String(reason));
   }
-  try {
-    for (let step = 0; step < steps; step++) {
-      const order = step % 2 === 0 ? servers : [...servers].reverse();
-      for (const server of order) await server.ask("next", timeouts.stepMs);
-    }
-    const runs = await Promise.allSettled(
-      servers.map((server) => server.read<T>(timeouts.finishMs)),
-    );
-    return runs.map((run) =>
-      run.status === "fulfilled"
-        ? run.value
-        : run.reason instanceof Error
-          ? run.reason
-          : new Error(String(run.reason)),
-    );
-  } catch (error) {
-    const reason = error instanceof Error ? error : new Error(String(error));
-    return specs.map(() => reason);
-  } finally {
-    await Promise.all(servers.map((server) => server.stop()));
-  }
+  return {
+    turns: servers.map((server) => async () => {
+      await server.ask("next", timeouts.stepMs);
+    }),
+    async finish() {
+      try {
+        const runs = await Promise.allSettled(
+          servers.map((server) => server.read<T>(timeouts.finishMs)),
+        );
+        return runs.map((run) =>
+          run.status === "fulfilled"
+            ? run.value
+            : run.reason instanceof Error
+              ? run.reason
+              : new Error(String(run.reason)),
+        );
+      } finally {
+        await stop();
+      }
+    },
+    stop,
+  };
 }
