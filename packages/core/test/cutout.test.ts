@@ -339,6 +339,25 @@ describe("the engine's queue", () => {
     for (const result of results) expect(result.mask.length).toBe(1024 * 1024);
   }, 120_000);
 
+  it("answers TIMEOUT past the deadline without stopping ONNX Runtime mid-run, and skips a photo whose caller has gone", async () => {
+    // 50 ms: the model's load alone takes longer, so the first photo times out while its thread
+    // is deep in native code, and the second while it waits.
+    const hurried = createCutoutEngine({ worker: sourceCutoutWorker(), threads: 1, timeoutMs: 50 });
+    const model = builtInModelConfig(BUILT_IN_TIERS.fast, modelDir);
+    const image = () => new Uint8Array(1024 * 1024 * 3).fill(120);
+    const outcomes = await Promise.allSettled([
+      hurried.segment(model, image()),
+      hurried.segment(model, image()),
+    ]);
+    for (const outcome of outcomes) {
+      expect(outcome.status).toBe("rejected");
+      expect(outcome.status === "rejected" && outcome.reason).toMatchObject({ code: "TIMEOUT" });
+    }
+    // Closing lets the running inference finish in its thread; the process lives on.
+    await hurried.close();
+    expect(hurried.stats().running).toBe(0);
+  }, 120_000);
+
   it("refuses images past its queue with LIMIT_EXCEEDED and a retry hint", async () => {
     const small = createCutoutEngine({ worker: sourceCutoutWorker(), threads: 1, maxQueue: 1 });
     try {

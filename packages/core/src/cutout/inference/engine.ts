@@ -122,25 +122,43 @@ export function createCutoutEngine(options: CutoutEngineOptions): CutoutEngine {
           },
         );
       }
-      const signal = AbortSignal.timeout(timeoutMs);
+      // A thread is never stopped in the middle of ONNX Runtime's native work (that can take
+      // the whole process down): past the deadline the caller gets TIMEOUT at once, a photo
+      // still waiting is skipped when its turn comes, and one already running finishes in its
+      // thread with nobody waiting for it.
+      const deadline = Date.now() + timeoutMs;
       running += 1;
       const queued = pool.run(
-        { model, rgb, flip: segmentOptions.flip ?? false, threads, refine: segmentOptions.refine },
-        { signal, transferList: [rgb.buffer as ArrayBuffer] },
+        {
+          model,
+          rgb,
+          flip: segmentOptions.flip ?? false,
+          threads,
+          refine: segmentOptions.refine,
+          deadline,
+        },
+        { transferList: [rgb.buffer as ArrayBuffer] },
       );
       options.metrics?.queueLength(pool.queueSize);
-      let result: InferenceResult;
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<"late">((resolve) => {
+        timer = setTimeout(() => resolve("late"), timeoutMs);
+      });
+      let result: InferenceResult | "late";
       try {
-        result = await queued;
+        result = await Promise.race([queued, late]);
       } catch (error) {
-        if (signal.aborted) {
-          options.metrics?.rejected("timeout");
-          throw new DomainError("TIMEOUT", `Background removal took longer than ${timeoutMs} ms`);
-        }
         throw new DomainError("INTERNAL", "Background removal failed", { cause: error });
       } finally {
+        clearTimeout(timer);
         running -= 1;
         options.metrics?.queueLength(pool.queueSize);
+      }
+      if (result === "late" || (!result.ok && result.expired)) {
+        // The run goes on without a caller; its outcome is of no use to anyone.
+        queued.catch(() => undefined);
+        options.metrics?.rejected("timeout");
+        throw new DomainError("TIMEOUT", `Background removal took longer than ${timeoutMs} ms`);
       }
       if (!result.ok) {
         if (result.loadFailed) {
@@ -172,6 +190,7 @@ export function createCutoutEngine(options: CutoutEngineOptions): CutoutEngine {
           { loaded: error === null && performance.now() - lastUsed < idleUnloadMs, error },
         ]),
       ),
-    close: () => pool.destroy(),
+    // Waiting photos are dropped; one being inferred is let finish (see above).
+    close: () => pool.close({ force: true }),
   };
 }

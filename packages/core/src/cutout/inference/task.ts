@@ -25,6 +25,8 @@ export interface InferenceJob {
    * square mask: done here so the per-pixel work stays off the caller's event loop.
    */
   refine?: { width: number; height: number; options: RefineOptions } | undefined;
+  /** When the caller stops waiting (epoch ms): a job not started by then is skipped. */
+  deadline?: number | undefined;
 }
 
 export type InferenceResult =
@@ -37,7 +39,7 @@ export type InferenceResult =
       /** Loading and warming the session, when this job had to. */
       loadMs: number | undefined;
     }
-  | { ok: false; message: string; loadFailed: boolean };
+  | { ok: false; message: string; loadFailed: boolean; expired?: boolean };
 
 const sessions = new Map<string, Promise<ort.InferenceSession>>();
 
@@ -108,6 +110,14 @@ export async function runInference(job: InferenceJob): Promise<InferenceResult> 
   if (job.rgb.length !== size * size * 3) {
     return { ok: false, message: `expected ${size}×${size} RGB`, loadFailed: false };
   }
+  const expired = () => job.deadline !== undefined && Date.now() > job.deadline;
+  const skipped = {
+    ok: false,
+    message: "the caller stopped waiting",
+    loadFailed: false,
+    expired: true,
+  } as const;
+  if (expired()) return skipped;
   let loadMs: number | undefined;
   let pending = sessions.get(model.file);
   if (!pending) {
@@ -131,6 +141,7 @@ export async function runInference(job: InferenceJob): Promise<InferenceResult> 
       loadFailed: true,
     };
   }
+  if (expired()) return skipped;
   try {
     const started = performance.now();
     const first = await infer(session, model, job.rgb, false);
