@@ -1,7 +1,7 @@
 // Child processes of the benchmark, each a fresh `node --import tsx <script>`: the contenders
 // (run to completion, one JSON line back) and GenFlow's server (kept running and asked for its
 // measurements over stdin). Their progress lines (stderr) are passed on, prefixed.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createInterface, type Interface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
@@ -74,28 +74,52 @@ export interface Server<T> {
   stop(): Promise<void>;
 }
 
-function nextLine(lines: Interface, child: ChildProcess, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      cleanup();
-      reject(new Error(`no answer within ${timeoutMs / 1000} s`));
-    }, timeoutMs);
-    const onLine = (line: string) => {
-      cleanup();
-      resolve(line);
-    };
-    const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
-      cleanup();
-      reject(new Error(`exited (${signal ?? `code ${code}`})`));
-    };
-    const cleanup = () => {
-      clearTimeout(timer);
-      lines.off("line", onLine);
-      child.off("exit", onExit);
-    };
-    lines.once("line", onLine);
-    child.once("exit", onExit);
+/**
+ * The lines a child prints on stdout, each kept until it is read: two lines that arrive in one
+ * chunk (an answer and, right after it, a result) are both delivered.
+ */
+function lineReader(lines: Interface, exitCode: () => string) {
+  const buffered: string[] = [];
+  let waiting: ((line: string) => void) | null = null;
+  let closed = false;
+  let onClose: (() => void) | null = null;
+  lines.on("line", (line) => {
+    if (waiting) waiting(line);
+    else buffered.push(line);
   });
+  lines.once("close", () => {
+    closed = true;
+    onClose?.();
+  });
+  return (timeoutMs: number) =>
+    new Promise<string>((resolve, reject) => {
+      const line = buffered.shift();
+      if (line !== undefined) {
+        resolve(line);
+        return;
+      }
+      if (closed) {
+        reject(new Error(`exited (${exitCode()})`));
+        return;
+      }
+      const cleanup = () => {
+        clearTimeout(timer);
+        waiting = null;
+        onClose = null;
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`no answer within ${timeoutMs / 1000} s`));
+      }, timeoutMs);
+      waiting = (next) => {
+        cleanup();
+        resolve(next);
+      };
+      onClose = () => {
+        cleanup();
+        reject(new Error(`exited (${exitCode()})`));
+      };
+    });
 }
 
 /** Starts a server script and resolves once it prints its ready line (JSON) on stdout. */
@@ -108,7 +132,10 @@ export async function startServer<T>(
 ): Promise<Server<T>> {
   const { child, exited, stderr } = start(script, args, label, onProgress);
   if (!child.stdout || !child.stdin) throw new Error(`${label} has no stdio`);
-  const lines = createInterface({ input: child.stdout });
+  const nextLine = lineReader(
+    createInterface({ input: child.stdout }),
+    () => child.signalCode ?? `code ${child.exitCode}`,
+  );
   const stdin = child.stdin;
   const parse = <R>(line: string): R => {
     try {
@@ -119,7 +146,7 @@ export async function startServer<T>(
   };
   let ready: T;
   try {
-    ready = parse<T>(await nextLine(lines, child, timeoutMs));
+    ready = parse<T>(await nextLine(timeoutMs));
   } catch (error) {
     child.kill("SIGKILL");
     const reason = error instanceof Error ? error.message : String(error);
@@ -129,10 +156,10 @@ export async function startServer<T>(
     ready,
     async ask<R>(command: string, timeoutMs = 30_000) {
       stdin.write(`${command}\n`);
-      return parse<R>(await nextLine(lines, child, timeoutMs));
+      return parse<R>(await nextLine(timeoutMs));
     },
     async read<R>(timeoutMs: number) {
-      return parse<R>(await nextLine(lines, child, timeoutMs));
+      return parse<R>(await nextLine(timeoutMs));
     },
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
