@@ -141,6 +141,23 @@ describe("cutoutImage", () => {
     const { alpha, width } = await alphaOf(result.bytes);
     expect(iou(alpha, width, photo.inside)).toBeGreaterThan(0.9);
     expect(result.timings.inferMs).toBeGreaterThan(0);
+    // Where the subject shows, the photo's own colours; where nothing shows, black.
+    const rgba = await sharp(result.bytes).raw().toBuffer();
+    const original = await sharp(photo.jpeg).removeAlpha().raw().toBuffer();
+    let shown = 0;
+    let hidden = 0;
+    for (let i = 0; i < alpha.length; i++) {
+      const colour = rgba.subarray(i * 4, i * 4 + 3);
+      if (alpha[i] === 255) {
+        shown += 1;
+        expect(colour).toEqual(original.subarray(i * 3, i * 3 + 3));
+      } else if (alpha[i] === 0) {
+        hidden += 1;
+        expect([...colour]).toEqual([0, 0, 0]);
+      }
+    }
+    expect(shown).toBeGreaterThan(10_000);
+    expect(hidden).toBeGreaterThan(10_000);
   }, 120_000);
 
   it("answers the mask alone as an 8-bit grey PNG", async () => {

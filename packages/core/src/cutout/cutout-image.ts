@@ -253,6 +253,28 @@ function cropRaw(data: Buffer, width: number, channels: number, box: CropBox): B
   return out;
 }
 
+/**
+ * The subject as RGBA: the photo's colours with the mask as alpha, and black where the alpha is
+ * 0. Colours nobody can see cost the most in a PNG: cleared, a 2 MP cut-out's PNG is several
+ * times smaller and encodes about three times as fast (libwebp does the same to WebP unless told
+ * to keep them exact). The photo itself is left as it is.
+ */
+function subjectRgba(rgb: Uint8Array, alpha: Uint8Array): Buffer {
+  const rgba = Buffer.allocUnsafe(alpha.length * 4);
+  for (let i = 0, from = 0, to = 0; i < alpha.length; i++, from += 3, to += 4) {
+    const a = alpha[i] ?? 0;
+    if (a === 0) {
+      rgba.writeUInt32LE(0, to);
+    } else {
+      rgba[to] = rgb[from] ?? 0;
+      rgba[to + 1] = rgb[from + 1] ?? 0;
+      rgba[to + 2] = rgb[from + 2] ?? 0;
+      rgba[to + 3] = a;
+    }
+  }
+  return rgba;
+}
+
 /** `#rrggbb` or `#rrggbbaa` as sharp's colour object. */
 function colourOf(hex: string) {
   const value = (at: number) => Number.parseInt(hex.slice(at, at + 2), 16);
@@ -312,27 +334,22 @@ export async function composeCutout(params: ComposeParams): Promise<EncodedImage
   if (options.output === "mask") {
     image = sharp(alpha, rawOf(width, height, 1)).toColourspace("b-w");
   } else {
-    // The photo's colours with the mask as alpha, joined in sharp's threads.
-    const joined = () =>
-      sharp(photo.rgb, rawOf(width, height, 3)).joinChannel(alpha, rawOf(width, height, 1));
+    const subject = subjectRgba(photo.rgb, alpha);
     const background = options.background;
     // Over a background, the subject is a layer; on transparency it is the image itself.
-    const layer = async () => ({
-      input: await joined().raw().toBuffer(),
-      ...rawOf(width, height, 4),
-    });
+    const layer = () => ({ input: subject, ...rawOf(width, height, 4) });
     switch (background.type) {
       case "transparent":
-        image = joined();
+        image = sharp(subject, rawOf(width, height, 4));
         break;
       case "color":
         image = sharp({
           create: { width, height, channels: 4, background: colourOf(background.color) },
-        }).composite([await layer()]);
+        }).composite([layer()]);
         break;
       case "gradient": {
         const svg = gradientSvg(width, height, background.from, background.to, background.angle);
-        image = sharp(svg).composite([await layer()]);
+        image = sharp(svg).composite([layer()]);
         break;
       }
       case "image": {
@@ -343,19 +360,16 @@ export async function composeCutout(params: ComposeParams): Promise<EncodedImage
           .ensureAlpha()
           .raw()
           .toBuffer();
-        image = sharp(fitted, rawOf(width, height, 4)).composite([await layer()]);
+        image = sharp(fitted, rawOf(width, height, 4)).composite([layer()]);
         break;
       }
       case "blur": {
-        const [blurred, subject] = await Promise.all([
-          sharp(photo.rgb, rawOf(width, height, 3))
-            .blur(background.sigma)
-            .ensureAlpha()
-            .raw()
-            .toBuffer(),
-          layer(),
-        ]);
-        image = sharp(blurred, rawOf(width, height, 4)).composite([subject]);
+        const blurred = await sharp(photo.rgb, rawOf(width, height, 3))
+          .blur(background.sigma)
+          .ensureAlpha()
+          .raw()
+          .toBuffer();
+        image = sharp(blurred, rawOf(width, height, 4)).composite([layer()]);
         break;
       }
     }
@@ -363,7 +377,8 @@ export async function composeCutout(params: ComposeParams): Promise<EncodedImage
   const format = options.output === "mask" ? "png" : options.format;
   const encoded =
     format === "png"
-      ? // Level 3: within 4% of level 6's size, about a quarter faster on a 2 MP cut-out.
+      ? // Level 3, no filters: level 6's size within 1% on a 2 MP cut-out, a little faster;
+        // adaptive filters would take a third off the size for over twice the time.
         await image.png({ compressionLevel: 3 }).toBuffer({ resolveWithObject: true })
       : await image.webp({ quality: 90, alphaQuality: 100 }).toBuffer({ resolveWithObject: true });
   return {
