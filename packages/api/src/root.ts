@@ -1,3 +1,4 @@
+import { articlesRouter } from "./router/articles";
 import { authRouter } from "./router/auth";
 import { cutoutRouter } from "./router/cutout";
 import { generateRouter } from "./router/generate";
@@ -11,6 +12,7 @@ export const appRouter = createTRPCRouter({
   generate: generateRouter,
   tasks: tasksRouter,
   cutout: cutoutRouter,
+  articles: articlesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,3 +4,4 @@ export * from "./generate";
 export * from "./uploads";
 export * from "./tasks";
 export * from "./cutouts";
+export * from "./articles";

@@ -1,0 +1,191 @@
+import { schema } from "@genflow/db";
+import { and, arrayContains, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+
+import type { CoreDeps } from "../context";
+import { DomainError } from "../errors";
+import { parseInput } from "../validation";
+import { checkTag, visibleSearchRows } from "./list-articles";
+import { SearchArticlesInput, type ArticleActor, type ArticleStatus } from "./schemas";
+import { cjkQuery, highlightWords, parseQuery, splitScripts, type QueryTerm } from "./search-text";
+import { markMatches, matcher, snippet, type TextPart } from "./snippets";
+import { canEdit } from "./store";
+
+export interface ArticleSearchHit {
+  id: string;
+  slug: string;
+  title: string;
+  /** The title cut into parts, the query's words marked. */
+  titleParts: TextPart[];
+  /** A stretch of the body around the first match, the query's words marked. */
+  snippet: TextPart[];
+  tags: string[];
+  status: ArticleStatus;
+  authorId: string;
+  authorName: string;
+  publishedAt: Date | null;
+  updatedAt: Date;
+  canEdit: boolean;
+  /** Which copy matched: the working copy (the caller's own) or the published one. */
+  view: "working" | "published";
+  /** How well it matched; higher first. */
+  rank: number;
+}
+
+export interface ArticleSearchPage {
+  items: ArticleSearchHit[];
+  nextCursor: string | null;
+}
+
+/** Title words weigh more than body words (weights D, C, B, A). */
+const WEIGHTS = "{0.05, 0.1, 0.4, 1.0}";
+/** Rank divided by 1 + log(length): long articles do not win by length alone. */
+const NORMALISATION = 1;
+
+/** One term as a tsquery: its Latin words stemmed by `english`, its CJK runs as pairs. */
+function termQuery(term: QueryTerm): SQL | null {
+  const { latin, cjk } = splitScripts(term.text);
+  const parts: SQL[] = [];
+  if (/[\p{L}\p{N}]/u.test(latin)) {
+    parts.push(
+      term.phrase
+        ? sql`phraseto_tsquery('english', ${latin})`
+        : sql`plainto_tsquery('english', ${latin})`,
+    );
+  }
+  for (const run of cjk) parts.push(sql`${cjkQuery(run)}::tsquery`);
+  if (parts.length === 0) return null;
+  return sql`(${sql.join(parts, sql` && `)})`;
+}
+
+const either = (queries: SQL[]) => sql`(${sql.join(queries, sql` || `)})`;
+
+const Cursor = z.tuple([z.number(), z.uuid()]);
+
+function encodeCursor(rank: number, id: string): string {
+  return Buffer.from(JSON.stringify([rank, id])).toString("base64url");
+}
+
+function decodeCursor(cursor: string): { rank: number; id: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    parsed = undefined;
+  }
+  const result = Cursor.safeParse(parsed);
+  if (!result.success) {
+    throw new DomainError("VALIDATION", "The cursor is not valid; search again without one", {
+      details: { fieldErrors: { cursor: ["Not a cursor from a previous page"] } },
+    });
+  }
+  return { rank: result.data[0], id: result.data[1] };
+}
+
+/**
+ * Searches the titles and bodies of the articles the actor may read (their own working copies,
+ * everyone else's published text), best match first. Every word counts but none is required:
+ * articles matching more of them, and in the title, rank higher. `"quoted phrases"` match as
+ * phrases, `-word` and `-"a phrase"` exclude. English words match their other forms (stems);
+ * Chinese and Japanese match by characters (see `search-text.ts`), one character included.
+ */
+export async function searchArticles(
+  deps: Pick<CoreDeps, "db">,
+  params: { actor: ArticleActor; input: SearchArticlesInput },
+): Promise<ArticleSearchPage> {
+  const input = parseInput(SearchArticlesInput, params.input, "The search is not valid");
+  const { actor } = params;
+  const terms = parseQuery(input.query);
+  const wanted = terms.filter((term) => !term.exclude).flatMap((term) => termQuery(term) ?? []);
+  const unwanted = terms.filter((term) => term.exclude).flatMap((term) => termQuery(term) ?? []);
+  if (wanted.length === 0 && unwanted.length === 0) {
+    throw new DomainError("VALIDATION", "Type a word to search for", {
+      details: { fieldErrors: { query: ["No words to search for"] } },
+    });
+  }
+  if (input.tag) await checkTag(deps.db, actor, input.tag);
+
+  const s = schema.articleSearch;
+  const query = wanted.length > 0 ? either(wanted) : null;
+  const rank = query
+    ? sql<number>`ts_rank(${WEIGHTS}::float4[], ${s.document}, ${query}, ${NORMALISATION})`
+    : sql<number>`0::float4`;
+  const after = input.cursor ? decodeCursor(input.cursor) : undefined;
+  const matches = deps.db
+    .select({ articleId: s.articleId, scope: s.scope, rank: rank.as("rank") })
+    .from(s)
+    .where(
+      and(
+        visibleSearchRows(actor),
+        query ? sql`${s.document} @@ ${query}` : undefined,
+        unwanted.length > 0 ? sql`not (${s.document} @@ ${either(unwanted)})` : undefined,
+        input.status ? eq(s.status, input.status) : undefined,
+        input.tag ? arrayContains(s.tags, [input.tag]) : undefined,
+        input.authorId ? eq(s.userId, input.authorId) : undefined,
+      ),
+    )
+    .as("matches");
+  const ranked = await deps.db
+    .select({ articleId: matches.articleId, scope: matches.scope, rank: matches.rank })
+    .from(matches)
+    .where(
+      after
+        ? sql`(${matches.rank} < ${after.rank}::float4 or (${matches.rank} = ${after.rank}::float4 and ${matches.articleId} > ${after.id}))`
+        : undefined,
+    )
+    .orderBy(sql`${matches.rank} desc`, matches.articleId)
+    .limit(input.limit + 1);
+  const page = ranked.slice(0, input.limit);
+  if (page.length === 0) return { items: [], nextCursor: null };
+
+  const a = schema.articles;
+  const details = await deps.db
+    .select({
+      articleId: s.articleId,
+      scope: s.scope,
+      title: s.title,
+      content: s.content,
+      tags: s.tags,
+      article: a,
+      authorName: schema.user.name,
+    })
+    .from(s)
+    .innerJoin(a, eq(a.id, s.articleId))
+    .innerJoin(schema.user, eq(schema.user.id, a.userId))
+    .where(
+      inArray(
+        s.articleId,
+        page.map((hit) => hit.articleId),
+      ),
+    );
+  const pattern = matcher(highlightWords(terms));
+  const byKey = new Map(details.map((row) => [`${row.articleId}/${row.scope}`, row]));
+  const items = page.flatMap((hit): ArticleSearchHit[] => {
+    const row = byKey.get(`${hit.articleId}/${hit.scope}`);
+    if (!row) return [];
+    return [
+      {
+        id: row.article.id,
+        slug: row.article.slug,
+        title: row.title,
+        titleParts: markMatches(row.title, pattern),
+        snippet: snippet(row.content, pattern),
+        tags: row.tags,
+        status: row.article.status,
+        authorId: row.article.userId,
+        authorName: row.authorName,
+        publishedAt: row.article.publishedAt,
+        updatedAt: row.article.updatedAt,
+        canEdit: canEdit(row.article, actor),
+        view: row.scope,
+        rank: Number(hit.rank),
+      },
+    ];
+  });
+  const last = page.at(-1);
+  return {
+    items,
+    nextCursor:
+      ranked.length > input.limit && last ? encodeCursor(Number(last.rank), last.articleId) : null,
+  };
+}
