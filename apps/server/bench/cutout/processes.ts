@@ -68,6 +68,8 @@ export interface Server<T> {
   ready: T;
   /** Sends one command line and resolves to the JSON line it answers with. */
   ask<R>(command: string, timeoutMs?: number): Promise<R>;
+  /** Writes a command line without waiting for an answer. */
+  tell(command: string): void;
   /** Resolves to the next JSON line it prints, without sending anything. */
   read<R>(timeoutMs: number): Promise<R>;
   /** SIGTERM, then SIGKILL if it has not exited in time; resolves once it has exited. */
@@ -158,6 +160,9 @@ export async function startServer<T>(
       stdin.write(`${command}\n`);
       return parse<R>(await nextLine(timeoutMs));
     },
+    tell(command: string) {
+      stdin.write(`${command}\n`);
+    },
     async read<R>(timeoutMs: number) {
       return parse<R>(await nextLine(timeoutMs));
     },
@@ -196,7 +201,11 @@ export async function inRotation(n: number, turns: Turn[]): Promise<void> {
 export interface PacedContenders<T> {
   /** Each process's turn for the next image (it answers once the image is done). */
   turns: Turn[];
-  /** Waits for each process's run (after its images beyond the paced ones), then stops them. */
+  /**
+   * Lets each process go on alone through its images beyond the paced ones (only once every turn
+   * is over, so none of them runs beside another's last paced image), waits for each run, then
+   * stops them.
+   */
   finish(): Promise<(T | Error)[]>;
   /** Stops them all. */
   stop(): Promise<void>;
@@ -205,7 +214,8 @@ export interface PacedContenders<T> {
 /**
  * Starts contenders in their own processes with `--paced`: each warms up, prints a ready line,
  * then runs one measured image per command line it reads and answers it; after its last
- * measured image it goes on alone (any images beyond) and prints its run as the last line.
+ * measured image it waits for one more line, goes on alone (any images beyond) and prints its
+ * run as the last line.
  */
 export async function startPaced<T>(
   specs: PacedSpec[],
@@ -240,6 +250,7 @@ export async function startPaced<T>(
       await server.ask("next", timeouts.stepMs);
     }),
     async finish() {
+      for (const server of servers) server.tell("go");
       try {
         const runs = await Promise.allSettled(
           servers.map((server) => server.read<T>(timeouts.finishMs)),

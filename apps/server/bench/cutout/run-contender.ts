@@ -124,7 +124,8 @@ async function main() {
   for (let n = 0; n < total; n++) {
     const measured = n < photos.length;
     const { photo, bytes } = photos[n % photos.length] ?? first;
-    if (commands && measured && (await commands.next()).done) {
+    // Paced: each measured image when asked; the rest once told to go on (every turn is over).
+    if (commands && (measured || n === photos.length) && (await commands.next()).done) {
       throw new Error("stdin closed before every image was asked for");
     }
     let ms = Number.NaN;
