@@ -1,3 +1,6 @@
+import { randomUUID } from "node:crypto";
+
+import { schema } from "@genflow/db";
 import { createTestDatabase, type TestDatabase } from "@genflow/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -12,7 +15,9 @@ import {
   type ArticleActor,
   type SearchArticlesInput,
 } from "../src/articles";
+import { CANDIDATES } from "../src/articles/search-articles";
 import { cjkQuery, cjkVector, parseQuery } from "../src/articles/search-text";
+import { searchDocument } from "../src/articles/store";
 import { failure } from "./generate-pipeline-support/cards-suite";
 import { createUser, steppingClock } from "./generate-pipeline-support/fixtures";
 
@@ -254,4 +259,67 @@ describe("what search shows to whom", () => {
     const error = await failure(searchArticles(deps, { actor: alice, input: { query: "!!!" } }));
     expect(error.code).toBe("VALIDATION");
   });
+});
+
+describe("a query broader than what is ranked", () => {
+  it("still answers with ranked hits, title matches first, and pages without repeats", async () => {
+    // More articles with one word than search ranks one by one, loaded directly.
+    const author = await createUser(database.db, "Prolific");
+    const rows = Array.from({ length: CANDIDATES + 200 }, (_, i) => ({
+      id: randomUUID(),
+      title: i % 100 === 0 ? `Ubiquitous title ${i}` : `Note ${i}`,
+      body: `A ubiquitous word in note ${i}.`,
+      updatedAt: new Date(Date.parse("2031-01-01T00:00:00Z") + i * 1000),
+    }));
+    for (let i = 0; i < rows.length; i += 200) {
+      const batch = rows.slice(i, i + 200);
+      await database.db.insert(schema.articles).values(
+        batch.map((row) => ({
+          id: row.id,
+          userId: author,
+          slug: `bulk-${row.id}`,
+          title: row.title,
+          body: row.body,
+          status: "published" as const,
+          updatedAt: row.updatedAt,
+        })),
+      );
+      await database.db.insert(schema.articleSearch).values(
+        batch.map((row) => ({
+          articleId: row.id,
+          scope: "published" as const,
+          userId: author,
+          status: "published" as const,
+          tags: [],
+          title: row.title,
+          ...searchDocument(row.title, row.body),
+          updatedAt: row.updatedAt,
+        })),
+      );
+    }
+    const seen = new Set<string>();
+    let cursor: string | undefined;
+    let first: Awaited<ReturnType<typeof searchArticles>> | undefined;
+    for (let pages = 0; pages < 5; pages++) {
+      const page = await searchArticles(deps, {
+        actor: alice,
+        input: { query: "ubiquitous", limit: 50, ...(cursor ? { cursor } : {}) },
+      });
+      first ??= page;
+      for (const hit of page.items) {
+        expect(seen.has(hit.id)).toBe(false);
+        seen.add(hit.id);
+      }
+      cursor = page.nextCursor ?? undefined;
+      if (!cursor) break;
+    }
+    expect(first?.items).toHaveLength(50);
+    expect(seen.size).toBeGreaterThanOrEqual(250);
+    // Among what was ranked, the articles with the word in their title come first.
+    const titled = first?.items.filter((hit) => hit.title.startsWith("Ubiquitous")) ?? [];
+    expect(titled.length).toBeGreaterThan(0);
+    expect(
+      first?.items.slice(0, titled.length).every((hit) => hit.title.startsWith("Ubiquitous")),
+    ).toBe(true);
+  }, 60_000);
 });

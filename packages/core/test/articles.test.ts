@@ -85,6 +85,32 @@ describe("creating", () => {
     expect(error.details).toMatchObject({ fieldErrors: { slug: ["Taken by another article"] } });
   });
 
+  it("lets the address follow the title until it is chosen or the article is published", async () => {
+    const article = await createArticle(deps, { actor: alice, input: {} });
+    expect(article.slug).toMatch(/^untitled-[0-9a-f]{8}$/);
+    const titled = await updateArticle(deps, {
+      actor: alice,
+      input: { id: article.id, baseVersion: 1, changes: { title: "A Title, At Last" } },
+    });
+    expect(titled.article.slug).toBe("a-title-at-last");
+    const published = await publishArticle(deps, { actor: alice, input: { id: article.id } });
+    const renamed = await updateArticle(deps, {
+      actor: alice,
+      input: { id: article.id, baseVersion: published.version, changes: { title: "Renamed" } },
+    });
+    expect(renamed.article.slug).toBe("a-title-at-last");
+
+    const chosen = await createArticle(deps, {
+      actor: alice,
+      input: { title: "Chosen", slug: "my-own-address" },
+    });
+    const after = await updateArticle(deps, {
+      actor: alice,
+      input: { id: chosen.id, baseVersion: 1, changes: { title: "Chosen, renamed" } },
+    });
+    expect(after.article.slug).toBe("my-own-address");
+  });
+
   it("refuses an oversized body, a bad slug and a bad tag with the field named", async () => {
     const big = await failure(
       createArticle(deps, { actor: alice, input: { body: "x".repeat(200_001) } }),
@@ -215,7 +241,8 @@ describe("revisions", () => {
     });
     const revisions = await listRevisions(deps, { actor: alice, input: { id: article.id } });
     expect(revisions.items.map((r) => [r.number, r.kind, r.changed])).toEqual([
-      [3, "save", ["title"]],
+      // A draft's address follows its title.
+      [3, "save", ["title", "slug"]],
       [2, "autosave", ["body"]],
       [1, "create", ["title", "slug", "body", "excerpt", "tags", "cover"]],
     ]);
@@ -246,7 +273,7 @@ describe("revisions", () => {
       actor: alice,
       input: { id: article.id, from: 1, to: 2 },
     });
-    expect(diff.changed).toEqual(["title", "body", "tags"]);
+    expect(diff.changed).toEqual(["title", "slug", "body", "tags"]);
     expect(diff.body).toEqual([
       { value: "line one\n", added: false, removed: false },
       { value: "line two\n", added: false, removed: true },

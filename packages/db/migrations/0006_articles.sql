@@ -36,6 +36,7 @@ CREATE TABLE "articles" (
 	"id" text PRIMARY KEY NOT NULL,
 	"user_id" text NOT NULL,
 	"slug" text NOT NULL,
+	"slug_from_title" boolean DEFAULT true NOT NULL,
 	"title" text NOT NULL,
 	"body" text NOT NULL,
 	"excerpt" text DEFAULT '' NOT NULL,
@@ -58,10 +59,13 @@ ALTER TABLE "article_revisions" ADD CONSTRAINT "article_revisions_author_id_user
 ALTER TABLE "article_search" ADD CONSTRAINT "article_search_article_id_articles_id_fk" FOREIGN KEY ("article_id") REFERENCES "public"."articles"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "articles" ADD CONSTRAINT "articles_user_id_user_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."user"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "article_revisions_article_id_number_key" ON "article_revisions" USING btree ("article_id","number");--> statement-breakpoint
-CREATE INDEX "article_search_document_idx" ON "article_search" USING gin ("document");--> statement-breakpoint
+CREATE INDEX "article_search_published_document_idx" ON "article_search" USING gin ("document") WHERE "article_search"."scope" = 'published';--> statement-breakpoint
+CREATE INDEX "article_search_working_document_idx" ON "article_search" USING gin ("document") WHERE "article_search"."scope" = 'working';--> statement-breakpoint
 CREATE INDEX "article_search_user_id_idx" ON "article_search" USING btree ("user_id");--> statement-breakpoint
+CREATE INDEX "article_search_updated_at_idx" ON "article_search" USING btree ("updated_at");--> statement-breakpoint
 CREATE INDEX "article_search_tags_idx" ON "article_search" USING gin ("tags");--> statement-breakpoint
 CREATE UNIQUE INDEX "articles_slug_key" ON "articles" USING btree ("slug");--> statement-breakpoint
+CREATE INDEX "articles_slug_prefix_idx" ON "articles" USING btree ("slug" text_pattern_ops);--> statement-breakpoint
 CREATE INDEX "articles_user_id_updated_at_id_idx" ON "articles" USING btree ("user_id","updated_at" DESC NULLS FIRST,"id" DESC NULLS FIRST);--> statement-breakpoint
 CREATE INDEX "articles_published_updated_at_id_idx" ON "articles" USING btree ("updated_at" DESC NULLS FIRST,"id" DESC NULLS FIRST) WHERE "articles"."status" = 'published' and "articles"."deleted_at" is null;--> statement-breakpoint
 CREATE INDEX "articles_tags_idx" ON "articles" USING gin ("tags");

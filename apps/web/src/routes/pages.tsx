@@ -10,6 +10,13 @@ const PanelPage = lazy(() => import("../panel"));
 const StudioPage = lazy(() => import("../features/studio"));
 const CutoutPage = lazy(() => import("../features/cutout"));
 const TasksPage = lazy(() => import("../features/tasks"));
+const ArticlesPage = lazy(() => import("../features/articles"));
+const ArticleEditorPage = lazy(() =>
+  import("../features/articles").then((m) => ({ default: m.ArticleEditorPage })),
+);
+const ArticleReadPage = lazy(() =>
+  import("../features/articles").then((m) => ({ default: m.ArticleReadPage })),
+);
 
 export function HomeRoute() {
   const { session, panel } = useSignedIn();
@@ -54,6 +61,33 @@ export function PanelRoute() {
   return (
     <Suspense fallback={<FullPageLoader />}>
       <PanelPage />
+    </Suspense>
+  );
+}
+
+/** Articles: the list and search, loaded on demand. */
+export function ArticlesRoute() {
+  return (
+    <Suspense fallback={<FullPageLoader />}>
+      <ArticlesPage />
+    </Suspense>
+  );
+}
+
+/** One article's editor. */
+export function ArticleEditorRoute() {
+  return (
+    <Suspense fallback={<FullPageLoader />}>
+      <ArticleEditorPage />
+    </Suspense>
+  );
+}
+
+/** An article as readers see it; public articles need no sign-in. */
+export function ArticleReadRoute() {
+  return (
+    <Suspense fallback={<FullPageLoader />}>
+      <ArticleReadPage />
     </Suspense>
   );
 }

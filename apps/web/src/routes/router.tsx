@@ -4,7 +4,17 @@ import { SignInPage } from "../features/auth/sign-in-page";
 import { SignUpPage } from "../features/auth/sign-up-page";
 import { RedirectSignedIn, RequireSession } from "./guards";
 import { NotFoundPage } from "./not-found-page";
-import { ApiKeysRoute, CutoutRoute, HomeRoute, PanelRoute, StudioRoute, TasksRoute } from "./pages";
+import {
+  ApiKeysRoute,
+  ArticleEditorRoute,
+  ArticleReadRoute,
+  ArticlesRoute,
+  CutoutRoute,
+  HomeRoute,
+  PanelRoute,
+  StudioRoute,
+  TasksRoute,
+} from "./pages";
 import { RouteError } from "./route-error";
 
 /**
@@ -23,6 +33,8 @@ export function createRouter() {
             { path: "/sign-up", element: <SignUpPage /> },
           ],
         },
+        // Readers of a public article need no account.
+        { path: "/read/:slug", element: <ArticleReadRoute /> },
         {
           element: <RequireSession />,
           children: [
@@ -36,6 +48,8 @@ export function createRouter() {
             },
             { path: "/cutout", element: <CutoutRoute /> },
             { path: "/tasks", element: <TasksRoute /> },
+            { path: "/articles", element: <ArticlesRoute /> },
+            { path: "/articles/:id", element: <ArticleEditorRoute /> },
             { path: "/panel", element: <PanelRoute /> },
             { path: "*", element: <NotFoundPage /> },
           ],

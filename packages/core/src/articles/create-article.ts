@@ -38,6 +38,7 @@ export async function createArticle(
           id: randomUUID(),
           userId: actor.id,
           slug,
+          slugFromTitle: input.slug === undefined,
           title: input.title,
           body: input.body,
           excerpt: input.excerpt,

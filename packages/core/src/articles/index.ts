@@ -19,3 +19,4 @@ export { articleTags, type ArticleTagCount } from "./article-tags";
 export { markdownToText } from "./plain-text";
 export type { TextPart } from "./snippets";
 export * from "./schemas";
+export { searchDocument } from "./store";

@@ -54,6 +54,19 @@ export interface ArticlePage {
 
 const EXCERPT_CHARS = 240;
 
+/**
+ * The search rows the actor may see, as separate conditions (each served by its scope's index):
+ * their own working copies and everyone else's published ones; every working copy for admins.
+ */
+export function searchScopesOf(actor: ArticleActor): SQL[] {
+  const s = schema.articleSearch;
+  if (actor.role === "admin") return [eq(s.scope, "working")];
+  return [
+    and(eq(s.scope, "published"), ne(s.userId, actor.id)) as SQL,
+    and(eq(s.scope, "working"), eq(s.userId, actor.id)) as SQL,
+  ];
+}
+
 /** Which search rows the actor may see: their own working copies, everyone else's published ones. */
 export function visibleSearchRows(actor: ArticleActor): SQL {
   const s = schema.articleSearch;

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 
 import { schema, type DbOrTx } from "@genflow/db";
 import type { ArticleField } from "@genflow/db/schema";
-import { and, desc, eq, isNull, like, or, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, like, ne, sql } from "drizzle-orm";
 
 import type { CoreDeps } from "../context";
 import { DomainError } from "../errors";
@@ -120,17 +120,25 @@ export function slugify(title: string): string {
     .replace(/-+$/, "");
 }
 
-/** `base`, or `base-2`, `base-3`… whichever no other article has. */
-export async function uniqueSlug(db: DbOrTx, base: string): Promise<string> {
-  const stem = base || "untitled";
+/**
+ * `base`, or `base-2`, `base-3`… whichever no other article (but `exceptId`) has; for an untitled article,
+ * `untitled-` and a random tail (there are many, and their addresses change with their titles).
+ */
+export async function uniqueSlug(db: DbOrTx, base: string, exceptId?: string): Promise<string> {
+  if (!base) return `untitled-${randomUUID().slice(0, 8)}`;
+  const others = exceptId ? ne(a.id, exceptId) : undefined;
+  const [exact] = await db
+    .select({ slug: a.slug })
+    .from(a)
+    .where(and(eq(a.slug, base), others));
+  if (!exact) return base;
   const taken = await db
     .select({ slug: a.slug })
     .from(a)
-    .where(or(eq(a.slug, stem), like(a.slug, `${stem.replace(/[\\%_]/g, "\\$&")}-%`)));
+    .where(and(like(a.slug, `${base.replace(/[\\%_]/g, "\\$&")}-%`), others));
   const used = new Set(taken.map((row) => row.slug));
-  if (!used.has(stem)) return stem;
   for (let n = 2; ; n++) {
-    const candidate = `${stem}-${n}`;
+    const candidate = `${base}-${n}`;
     if (!used.has(candidate)) return candidate;
   }
 }
@@ -300,16 +308,18 @@ export type ArticleEventAction =
 
 /**
  * Tells the article's author (every open tab) and, when someone else made the change, that
- * person too: `article.changed` with the article's id, new version and who changed it.
+ * person too: `article.changed` with the article's id, title, new version, status, what
+ * happened (`action`) and who did it (`by`).
  */
 export async function announce(
   deps: Pick<CoreDeps, "db" | "pubsub">,
-  article: Pick<ArticleRow, "id" | "userId" | "version" | "status">,
+  article: Pick<ArticleRow, "id" | "userId" | "version" | "status" | "title">,
   actor: ArticleActor,
   action: ArticleEventAction,
 ): Promise<void> {
   const data = {
     id: article.id,
+    title: article.title,
     version: article.version,
     status: article.status,
     action,

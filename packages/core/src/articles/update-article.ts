@@ -16,8 +16,10 @@ import {
   latestRevision,
   lockArticle,
   sameValue,
+  slugify,
   slugTaken,
   toArticle,
+  uniqueSlug,
   type ArticleRow,
 } from "./store";
 
@@ -84,7 +86,21 @@ export async function updateArticle(
           throw conflict(current, clashes, input.baseVersion);
         }
       }
-      const changed = fields.filter((field) => !sameValue(field, changes[field], row[field]));
+      const next = { ...changes };
+      const slugFromTitle =
+        row.slugFromTitle && (changes.slug === undefined || changes.slug === row.slug);
+      // An unpublished article's slug follows its title until someone chooses one.
+      if (
+        slugFromTitle &&
+        row.publishedAt === null &&
+        changes.title !== undefined &&
+        changes.title !== row.title
+      ) {
+        next.slug = await uniqueSlug(tx, slugify(changes.title), row.id);
+      }
+      const changed = ARTICLE_FIELDS.filter(
+        (field) => next[field] !== undefined && !sameValue(field, next[field], row[field]),
+      );
       if (changed.length === 0 && input.mode === "autosave") {
         return { row, merged: false, changed: false };
       }
@@ -94,7 +110,8 @@ export async function updateArticle(
       const [updated] = await tx
         .update(schema.articles)
         .set({
-          ...contentOf({ ...row, ...changes }),
+          ...contentOf({ ...row, ...next }),
+          slugFromTitle,
           version,
           fieldVersions,
           updatedAt: deps.clock.now(),

@@ -48,6 +48,11 @@ export const articles = pgTable(
       .references(() => user.id, { onDelete: "cascade" }),
     /** Unique across articles (deleted ones included, so a restore never clashes). */
     slug: text().notNull(),
+    /**
+     * The slug was made from the title, not chosen: it follows the title until it is chosen or
+     * the article is first published (after that, links to it must keep working).
+     */
+    slugFromTitle: boolean().notNull().default(true),
     title: text().notNull(),
     /** Markdown. */
     body: text().notNull(),
@@ -78,6 +83,8 @@ export const articles = pgTable(
   },
   (t) => [
     uniqueIndex("articles_slug_key").on(t.slug),
+    // "slug-2", "slug-3"…: the numbered addresses of one title, found by prefix.
+    index("articles_slug_prefix_idx").on(t.slug.op("text_pattern_ops")),
     // An author's articles, most recently changed first.
     index("articles_user_id_updated_at_id_idx").on(
       t.userId,
@@ -163,8 +170,17 @@ export const articleSearch = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.articleId, t.scope] }),
-    index("article_search_document_idx").using("gin", t.document),
+    // One index per scope: search asks one scope at a time (another author's published text,
+    // one's own working copies), and each such query then reads only its own index.
+    index("article_search_published_document_idx")
+      .using("gin", t.document)
+      .where(sql`${t.scope} = 'published'`),
+    index("article_search_working_document_idx")
+      .using("gin", t.document)
+      .where(sql`${t.scope} = 'working'`),
     index("article_search_user_id_idx").on(t.userId),
+    // The newest articles, where a very broad search looks for its matches.
+    index("article_search_updated_at_idx").on(t.updatedAt),
     index("article_search_tags_idx").using("gin", t.tags),
   ],
 );

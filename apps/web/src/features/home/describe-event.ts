@@ -1,4 +1,4 @@
-import { Activity, KeyRound, KeySquare, LogIn } from "lucide-react";
+import { Activity, FileText, KeyRound, KeySquare, LogIn } from "lucide-react";
 import type { LucideIcon } from "lucide-react";
 import type { TFunction } from "i18next";
 
@@ -11,6 +11,17 @@ export interface EventDescription {
   title: string;
   detail: string | null;
 }
+
+const ARTICLE_ACTIONS = [
+  "created",
+  "updated",
+  "published",
+  "unpublished",
+  "archived",
+  "deleted",
+  "restored",
+  "revision",
+] as const;
 
 const text = (value: unknown): string | null =>
   typeof value === "string" && value.trim() !== "" ? value : null;
@@ -53,6 +64,17 @@ export function describeEvent(
         icon: KeySquare,
         tone: "danger",
         title: name ? t("events.apiKeyRevokedNamed", { name }) : t("events.apiKeyRevoked"),
+        detail: null,
+      };
+    }
+    case "article.changed": {
+      const action = text(event.data.action) ?? "updated";
+      const known = ARTICLE_ACTIONS.find((a) => a === action) ?? "updated";
+      const title = text(event.data.title) ?? t("articles.untitled");
+      return {
+        icon: FileText,
+        tone: known === "published" ? "success" : known === "deleted" ? "danger" : "neutral",
+        title: t(`events.article.${known}`, { title }),
         detail: null,
       };
     }

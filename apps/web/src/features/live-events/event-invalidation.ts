@@ -11,6 +11,12 @@ export function useEventInvalidation(): (type: string) => void {
   return useCallback(
     (type: string) => {
       if (type.startsWith("apiKey.")) void utils.auth.apiKeys.list.invalidate();
+      if (type.startsWith("article.")) {
+        // Lists, search and tags; an open editor follows the change itself.
+        void utils.articles.list.invalidate();
+        void utils.articles.search.invalidate();
+        void utils.articles.tags.invalidate();
+      }
       if (type.startsWith("session.") || type.startsWith("user."))
         void utils.auth.session.invalidate();
     },

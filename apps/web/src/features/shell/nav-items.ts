@@ -1,4 +1,5 @@
 import {
+  FileText,
   KeyRound,
   LayoutDashboard,
   ListChecks,
@@ -11,7 +12,14 @@ import type { LucideIcon } from "lucide-react";
 export interface NavItem {
   to: string;
   icon: LucideIcon;
-  label: "nav.home" | "nav.studio" | "nav.cutout" | "nav.tasks" | "nav.apiKeys" | "nav.panel";
+  label:
+    | "nav.home"
+    | "nav.studio"
+    | "nav.cutout"
+    | "nav.articles"
+    | "nav.tasks"
+    | "nav.apiKeys"
+    | "nav.panel";
   /** Match only the exact path (for "/"). */
   end?: boolean;
 }
@@ -25,6 +33,7 @@ export function navItems({ panel }: { panel: boolean }): NavItem[] {
     { to: "/", icon: LayoutDashboard, label: "nav.home", end: true },
     { to: "/studio", icon: Palette, label: "nav.studio" },
     { to: "/cutout", icon: Scissors, label: "nav.cutout" },
+    { to: "/articles", icon: FileText, label: "nav.articles" },
     { to: "/tasks", icon: ListChecks, label: "nav.tasks" },
     { to: "/api-keys", icon: KeyRound, label: "nav.apiKeys" },
   ];
