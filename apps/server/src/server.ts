@@ -10,6 +10,7 @@ import { Registry } from "prom-client";
 
 import { createApp } from "./app";
 import { generateRoutes } from "./generate-routes";
+import { articleRoutes } from "./article-routes";
 import { cutoutRoutes } from "./cutout-routes";
 import { taskRoutes } from "./task-routes";
 import { uploadRoutes } from "./upload-routes";
@@ -101,6 +102,7 @@ export async function createServer(
       uploadRoutes({ services: deps.services }),
       taskRoutes({ services: deps.services }),
       cutoutRoutes({ services: deps.services }),
+      articleRoutes({ services: deps.services }),
     ),
     webDir,
     draining: () => draining,

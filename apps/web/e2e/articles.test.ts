@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { launchBrowser, newContext, screenshot as capture, watchErrors } from "./support/browser";
 import { startHost } from "./support/host";
+import { objectPhoto } from "./support/photo";
 import type { Host } from "./support/host";
 
 /**
@@ -82,6 +83,13 @@ describe("articles in a real browser", () => {
       .getByTestId("article-preview")
       .getByRole("heading", { name: "The engine" })
       .waitFor();
+    // A cover, uploaded from this computer.
+    await page.getByTestId("article-cover-file").setInputFiles({
+      name: "loom.png",
+      mimeType: "image/png",
+      buffer: objectPhoto(640, 336),
+    });
+    await page.getByTestId("article-cover-image").waitFor();
     await saved(page);
     // The address follows the title while the article is an unpublished draft.
     await page.waitForFunction(
@@ -183,6 +191,12 @@ describe("articles in a real browser", () => {
     await page.waitForURL((url) => url.pathname.startsWith("/read/"));
     await page.getByTestId("article-reader").waitFor();
     expect(await page.getByTestId("markdown-view").textContent()).toContain("Jacquard loom");
+    await page.waitForFunction(() => {
+      const image = document.querySelector<HTMLImageElement>(
+        '[data-testid="article-reader"] [data-testid="article-cover-image"]',
+      );
+      return image?.complete === true && image.naturalWidth > 0;
+    });
     await screenshot(page, "articles-05-read-light-en");
     await page.goBack();
     await page.getByTestId("article-publish").click();

@@ -732,6 +732,15 @@ export const en = {
       tags: "Tags",
       cover: "Cover",
     },
+    cover: {
+      picture: "A picture",
+      wrongType: "“{{name}}” isn't a PNG, JPEG or WebP picture.",
+      upload: "Upload a picture",
+      card: "Use a card",
+      useCard: "Use this card as the cover",
+      remove: "Remove",
+      noCards: "No cards yet: make one in the card studio.",
+    },
     conflict: {
       title: "Changed in two places",
       hint: "{{author}}'s article was saved elsewhere (now version {{version}}) with a different value for the fields below. Choose what to keep for each; everything else from both sides is kept.",

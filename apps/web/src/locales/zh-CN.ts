@@ -718,6 +718,15 @@ export const zhCN: LocaleMessages = {
       tags: "标签",
       cover: "封面",
     },
+    cover: {
+      picture: "一张图片",
+      wrongType: "“{{name}}”不是 PNG、JPEG 或 WebP 图片。",
+      upload: "上传图片",
+      card: "使用卡片",
+      useCard: "用这张卡片作封面",
+      remove: "移除",
+      noCards: "还没有卡片：先在卡片工作室里做一张。",
+    },
     conflict: {
       title: "两处同时做了修改",
       hint: "{{author}} 的这篇文章已在别处保存（现为第 {{version}} 版），下列字段的内容与你的不同。请逐项选择保留哪一份；双方的其他修改都会保留。",

@@ -10,6 +10,7 @@ import {
   addRevision,
   announce,
   authorName,
+  checkCover,
   indexArticle,
   isSlugTaken,
   slugify,
@@ -28,6 +29,7 @@ export async function createArticle(
 ): Promise<Article> {
   const input = parseInput(CreateArticleInput, params.input, "The article is not valid");
   const { actor } = params;
+  await checkCover(deps.db, actor.id, input.cover);
   const now = deps.clock.now();
   const attempt = () =>
     deps.db.transaction(async (tx) => {

@@ -20,3 +20,4 @@ export { markdownToText } from "./plain-text";
 export type { TextPart } from "./snippets";
 export * from "./schemas";
 export { searchDocument } from "./store";
+export { readArticleCover, type ArticleCoverDeps, type ArticleCoverFile } from "./read-cover";

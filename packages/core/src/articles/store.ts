@@ -143,6 +143,28 @@ export async function uniqueSlug(db: DbOrTx, base: string, exceptId?: string): P
   }
 }
 
+/**
+ * VALIDATION unless `cover` is one of the author's own uploads or cards (an article shows its
+ * author's pictures only).
+ */
+export async function checkCover(
+  db: DbOrTx,
+  authorId: string,
+  cover: ArticleCover | undefined,
+): Promise<void> {
+  if (!cover) return;
+  const table = cover.kind === "upload" ? schema.uploads : schema.cards;
+  const [found] = await db
+    .select({ id: table.id })
+    .from(table)
+    .where(and(eq(table.id, cover.id), eq(table.userId, authorId)));
+  if (!found) {
+    throw new DomainError("VALIDATION", "The cover must be one of the author's uploads or cards", {
+      details: { fieldErrors: { cover: [`No ${cover.kind} of the author has this id`] } },
+    });
+  }
+}
+
 /** CONFLICT for a slug another article has (the database's unique index decides). */
 export function isSlugTaken(error: unknown): boolean {
   const seen = new Set<unknown>();

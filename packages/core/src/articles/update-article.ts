@@ -10,6 +10,7 @@ import {
   addRevision,
   announce,
   authorName,
+  checkCover,
   contentOf,
   indexArticle,
   isSlugTaken,
@@ -73,6 +74,7 @@ export async function updateArticle(
         );
       }
       const changes = input.changes;
+      await checkCover(tx, row.userId, changes.cover ?? undefined);
       const fields = ARTICLE_FIELDS.filter((field) => changes[field] !== undefined);
       const stale = input.baseVersion < row.version;
       if (stale) {

@@ -16,6 +16,7 @@ import { failureMessage } from "../errors/notify-error";
 import { readApiFailure } from "../../lib/errors";
 import { PendingBadge, StatusBadge } from "./article-bits";
 import { ConflictPanel } from "./conflict-panel";
+import { CoverField } from "./cover-field";
 import { parseTags } from "./draft-state";
 import { MarkdownView } from "./markdown-view";
 import { RevisionsPanel } from "./revisions-panel";
@@ -305,6 +306,14 @@ export function ArticleEditorPage() {
               />
             )}
           </Field>
+          <CoverField
+            cover={fields.cover}
+            savedUrl={base.cover?.id === fields.cover?.id ? (base.coverUrl ?? null) : null}
+            onChange={(cover) => editor.edit({ cover })}
+          />
+          {errors["cover"] ? (
+            <p className="text-xs text-danger">{errors["cover"].join(" ")}</p>
+          ) : null}
           <div className="grid min-h-[28rem] gap-4 md:grid-cols-2">
             <label className="flex flex-col">
               <span className="mb-1.5 text-[13px] font-medium">{t("articles.fields.body")}</span>

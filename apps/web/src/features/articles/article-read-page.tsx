@@ -9,6 +9,7 @@ import { readApiFailure } from "../../lib/errors";
 import { formatDate } from "../../lib/format";
 import { trpc } from "../../lib/trpc";
 import { failureMessage } from "../errors/notify-error";
+import { sameOriginPath } from "../studio/same-origin";
 import { useSession } from "../session/use-session";
 import { MarkdownView } from "./markdown-view";
 
@@ -73,6 +74,14 @@ export function ArticleReadPage() {
           <p className="mb-4 rounded-md bg-warning-soft px-3 py-1.5 text-xs text-fg">
             {t("articles.read.preview")}
           </p>
+        ) : null}
+        {a.coverUrl ? (
+          <img
+            src={sameOriginPath(a.coverUrl)}
+            alt=""
+            className="mb-8 aspect-[1200/630] w-full rounded-xl border border-line object-cover"
+            data-testid="article-cover-image"
+          />
         ) : null}
         <h1 className="text-3xl font-semibold tracking-tight text-fg">
           {a.title || t("articles.untitled")}

@@ -4,11 +4,13 @@ import { useTranslation } from "react-i18next";
 
 import { Button } from "../../components/ui/button";
 import { cx } from "../../lib/cx";
-import type { ArticleFields, Choice, EditableField } from "./draft-state";
+import { fieldsOf, type ArticleFields, type Choice, type EditableField } from "./draft-state";
 import type { Article } from "./types";
 
-function show(field: EditableField, fields: ArticleFields): string {
-  return field === "tags" ? fields.tags.map((tag) => `#${tag}`).join(" ") : fields[field];
+function show(field: EditableField, fields: ArticleFields, coverName: string): string {
+  if (field === "tags") return fields.tags.map((tag) => `#${tag}`).join(" ");
+  if (field === "cover") return fields.cover ? coverName : "";
+  return fields[field];
 }
 
 /**
@@ -70,8 +72,11 @@ export function ConflictPanel({
                         {t(`articles.conflict.${side}`)}
                       </span>
                       <span className="block max-h-40 overflow-auto font-mono text-xs whitespace-pre-wrap text-fg-muted">
-                        {show(field, side === "mine" ? mine : theirs) ||
-                          t("articles.conflict.emptyValue")}
+                        {show(
+                          field,
+                          side === "mine" ? mine : fieldsOf(theirs),
+                          t("articles.cover.picture"),
+                        ) || t("articles.conflict.emptyValue")}
                       </span>
                     </label>
                   ))}

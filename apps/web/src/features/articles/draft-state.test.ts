@@ -11,7 +11,14 @@ import {
   type ArticleFields,
 } from "./draft-state";
 
-const base: ArticleFields = { title: "T", slug: "t", body: "B", excerpt: "", tags: ["a"] };
+const base: ArticleFields = {
+  title: "T",
+  slug: "t",
+  body: "B",
+  excerpt: "",
+  tags: ["a"],
+  cover: null,
+};
 
 describe("the editor's bookkeeping", () => {
   it("sends only the fields the writer changed", () => {

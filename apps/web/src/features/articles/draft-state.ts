@@ -5,8 +5,14 @@
  * title in one tab with an edit of the body in another.
  */
 
-export const EDITABLE_FIELDS = ["title", "slug", "body", "excerpt", "tags"] as const;
+export const EDITABLE_FIELDS = ["title", "slug", "body", "excerpt", "tags", "cover"] as const;
 export type EditableField = (typeof EDITABLE_FIELDS)[number];
+
+/** An article's cover: one of its author's uploads or cards. */
+export interface CoverRef {
+  kind: "upload" | "card";
+  id: string;
+}
 
 export interface ArticleFields {
   title: string;
@@ -14,6 +20,7 @@ export interface ArticleFields {
   body: string;
   excerpt: string;
   tags: string[];
+  cover: CoverRef | null;
 }
 
 export function fieldsOf(article: ArticleFields): ArticleFields {
@@ -23,11 +30,14 @@ export function fieldsOf(article: ArticleFields): ArticleFields {
     body: article.body,
     excerpt: article.excerpt,
     tags: [...article.tags],
+    cover: article.cover ? { kind: article.cover.kind, id: article.cover.id } : null,
   };
 }
 
 export function sameField(field: EditableField, a: ArticleFields, b: ArticleFields): boolean {
-  return field === "tags" ? a.tags.join("\u0000") === b.tags.join("\u0000") : a[field] === b[field];
+  if (field === "tags") return a.tags.join("\u0000") === b.tags.join("\u0000");
+  if (field === "cover") return (a.cover?.id ?? null) === (b.cover?.id ?? null);
+  return a[field] === b[field];
 }
 
 /** The fields `local` changed relative to `base`. */
@@ -104,7 +114,8 @@ function isFields(value: unknown): value is ArticleFields {
     typeof fields["body"] === "string" &&
     typeof fields["excerpt"] === "string" &&
     Array.isArray(fields["tags"]) &&
-    fields["tags"].every((tag) => typeof tag === "string")
+    fields["tags"].every((tag) => typeof tag === "string") &&
+    (fields["cover"] === null || typeof fields["cover"] === "object")
   );
 }
 
