@@ -13,27 +13,37 @@ export interface PageCursor {
   id: string;
 }
 
-const Cursor = z.tuple([z.iso.datetime(), z.uuid()]);
-
-export function encodeCursor(row: PageCursor): string {
-  return Buffer.from(JSON.stringify([row.createdAt.toISOString(), row.id])).toString("base64url");
+/** A cursor made of `values`, opaque to callers. */
+export function encodeOpaqueCursor(values: readonly unknown[]): string {
+  return Buffer.from(JSON.stringify(values)).toString("base64url");
 }
 
-/** The row a cursor names; VALIDATION (on the `cursor` field) for anything not made here. */
-export function decodeCursor(cursor: string): PageCursor {
+/** The values `encodeOpaqueCursor` made, read by `schema`; VALIDATION for anything else. */
+export function decodeOpaqueCursor<S extends z.ZodType>(cursor: string, schema: S): z.output<S> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
   } catch {
     parsed = undefined;
   }
-  const result = Cursor.safeParse(parsed);
+  const result = schema.safeParse(parsed);
   if (!result.success) {
     throw new DomainError("VALIDATION", "The cursor is not valid; start again without one", {
       details: { fieldErrors: { cursor: ["Not a cursor from a previous page"] } },
     });
   }
-  const [createdAt, id] = result.data;
+  return result.data;
+}
+
+const Cursor = z.tuple([z.iso.datetime(), z.uuid()]);
+
+export function encodeCursor(row: PageCursor): string {
+  return encodeOpaqueCursor([row.createdAt.toISOString(), row.id]);
+}
+
+/** The row a cursor names; VALIDATION (on the `cursor` field) for anything not made here. */
+export function decodeCursor(cursor: string): PageCursor {
+  const [createdAt, id] = decodeOpaqueCursor(cursor, Cursor);
   return { createdAt: new Date(createdAt), id };
 }
 

@@ -2,7 +2,6 @@ import { schema } from "@genflow/db";
 import { eq } from "drizzle-orm";
 
 import type { CoreDeps } from "../context";
-import { DomainError } from "../errors";
 import { parseInput } from "../validation";
 import {
   ArticleByIdInput,
@@ -18,6 +17,7 @@ import {
   indexArticle,
   indexStatus,
   lockArticle,
+  staleVersion,
   toArticle,
   unindexArticle,
   type ArticleEventAction,
@@ -39,15 +39,12 @@ export async function publishArticle(
   const row = await deps.db.transaction(async (tx) => {
     const current = await lockArticle(tx, input.id, actor);
     if (input.baseVersion !== undefined && input.baseVersion !== current.version) {
-      throw new DomainError(
-        "CONFLICT",
-        `The article changed since version ${input.baseVersion} (now ${current.version}); look at it again before publishing`,
-        {
-          details: {
-            conflicts: [],
-            current: toArticle(current, await authorName(tx, current.userId), actor),
-          },
-        },
+      throw await staleVersion(
+        tx,
+        current,
+        actor,
+        input.baseVersion,
+        "look at it again before publishing",
       );
     }
     const now = deps.clock.now();

@@ -27,6 +27,7 @@ import {
   lockArticle,
   notFound,
   sameValue,
+  staleVersion,
   toArticle,
   toRevision,
   type ArticleContent,
@@ -190,15 +191,12 @@ export async function restoreRevision(
   const row = await deps.db.transaction(async (tx) => {
     const current = await lockArticle(tx, input.id, actor);
     if (input.baseVersion !== current.version) {
-      throw new DomainError(
-        "CONFLICT",
-        `The article changed since version ${input.baseVersion} (now ${current.version}); look at it again before restoring`,
-        {
-          details: {
-            conflicts: [],
-            current: toArticle(current, await authorName(tx, current.userId), actor),
-          },
-        },
+      throw await staleVersion(
+        tx,
+        current,
+        actor,
+        input.baseVersion,
+        "look at it again before restoring",
       );
     }
     const old = await revisionRow(tx, current.id, input.number);

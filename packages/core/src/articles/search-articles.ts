@@ -4,6 +4,7 @@ import { z } from "zod";
 
 import type { CoreDeps } from "../context";
 import { DomainError } from "../errors";
+import { decodeOpaqueCursor, encodeOpaqueCursor } from "../pagination";
 import { parseInput } from "../validation";
 import { checkTag, searchScopesOf } from "./list-articles";
 import { SearchArticlesInput, type ArticleActor, type ArticleStatus } from "./schemas";
@@ -78,27 +79,8 @@ const textArray = (values: string[]) =>
 
 const either = (queries: SQL[]) => sql`(${sql.join(queries, sql` || `)})`;
 
+/** A search page's last hit: its rank and id. */
 const Cursor = z.tuple([z.number(), z.uuid()]);
-
-function encodeCursor(rank: number, id: string): string {
-  return Buffer.from(JSON.stringify([rank, id])).toString("base64url");
-}
-
-function decodeCursor(cursor: string): { rank: number; id: string } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    parsed = undefined;
-  }
-  const result = Cursor.safeParse(parsed);
-  if (!result.success) {
-    throw new DomainError("VALIDATION", "The cursor is not valid; search again without one", {
-      details: { fieldErrors: { cursor: ["Not a cursor from a previous page"] } },
-    });
-  }
-  return { rank: result.data[0], id: result.data[1] };
-}
 
 /**
  * Searches the titles and bodies of the articles the actor may read (their own working copies,
@@ -128,7 +110,11 @@ export async function searchArticles(
   const rank = query
     ? sql<number>`ts_rank(${WEIGHTS}::float4[], ${s.document}, ${query}, ${NORMALISATION})`
     : sql<number>`0::float4`;
-  const after = input.cursor ? decodeCursor(input.cursor) : undefined;
+  let after: { rank: number; id: string } | undefined;
+  if (input.cursor) {
+    const [rank, id] = decodeOpaqueCursor(input.cursor, Cursor);
+    after = { rank, id };
+  }
   const filters = and(
     unwanted.length > 0 ? sql`not (${s.document} @@ ${either(unwanted)})` : undefined,
     input.status ? eq(s.status, input.status) : undefined,
@@ -260,6 +246,8 @@ export async function searchArticles(
   return {
     items,
     nextCursor:
-      ranked.length > input.limit && last ? encodeCursor(Number(last.rank), last.articleId) : null,
+      ranked.length > input.limit && last
+        ? encodeOpaqueCursor([Number(last.rank), last.articleId])
+        : null,
   };
 }

@@ -75,6 +75,26 @@ export function toArticle(
   };
 }
 
+/**
+ * CONFLICT for a change based on an older version than `row`'s: with the current copy, to look at
+ * (and merge) before trying again, and the fields that clash, if any.
+ */
+export async function staleVersion(
+  db: DbOrTx,
+  row: ArticleRow,
+  actor: ArticleActor,
+  baseVersion: number,
+  what: string,
+  conflicts: readonly string[] = [],
+): Promise<DomainError> {
+  const current = toArticle(row, await authorName(db, row.userId), actor);
+  return new DomainError(
+    "CONFLICT",
+    `The article changed since version ${baseVersion} (now ${row.version}): ${what}`,
+    { details: { conflicts: [...conflicts], current } },
+  );
+}
+
 export async function authorName(db: DbOrTx, userId: string): Promise<string> {
   const [row] = await db
     .select({ name: schema.user.name })

@@ -1,5 +1,5 @@
 import { schema } from "@genflow/db";
-import { ARTICLE_FIELDS, type ArticleField } from "@genflow/db/schema";
+import { ARTICLE_FIELDS } from "@genflow/db/schema";
 import { eq } from "drizzle-orm";
 
 import type { CoreDeps } from "../context";
@@ -19,6 +19,7 @@ import {
   sameValue,
   slugify,
   slugTaken,
+  staleVersion,
   toArticle,
   uniqueSlug,
   type ArticleRow,
@@ -31,19 +32,6 @@ export interface UpdateArticleResult {
    * fields meanwhile, and both changes are kept. The article holds the merged content.
    */
   merged: boolean;
-}
-
-/**
- * Thrown when an update is based on an old version and someone else changed one of the same
- * fields since: the caller gets the current copy and the fields in conflict, to merge and send
- * again on the current version. Nothing is overwritten.
- */
-function conflict(current: Article, fields: ArticleField[], baseVersion: number): DomainError {
-  return new DomainError(
-    "CONFLICT",
-    `The article changed since version ${baseVersion} (now ${current.version}): ${fields.join(", ")} changed on both sides`,
-    { details: { conflicts: fields, current } },
-  );
 }
 
 /**
@@ -84,8 +72,16 @@ export async function updateArticle(
             !sameValue(field, changes[field], row[field]),
         );
         if (clashes.length > 0) {
-          const current = toArticle(row, await authorName(tx, row.userId), actor);
-          throw conflict(current, clashes, input.baseVersion);
+          // The caller gets the current copy and the fields in conflict, to merge and send again
+          // on the current version. Nothing is overwritten.
+          throw await staleVersion(
+            tx,
+            row,
+            actor,
+            input.baseVersion,
+            `${clashes.join(", ")} changed on both sides`,
+            clashes,
+          );
         }
       }
       const next = { ...changes };
