@@ -72,6 +72,7 @@ describe("navigation lists only what the caller can use", () => {
           "nav-home",
           "nav-studio",
           "nav-cutout",
+          "nav-articles",
           "nav-tasks",
           "nav-api-keys",
           "nav-panel",
@@ -80,6 +81,7 @@ describe("navigation lists only what the caller can use", () => {
           "nav-home",
           "nav-studio",
           "nav-cutout",
+          "nav-articles",
           "nav-tasks",
           "nav-api-keys",
         ]);
@@ -106,6 +108,7 @@ describe("navigation lists only what the caller can use", () => {
           "nav-home",
           "nav-studio",
           "nav-cutout",
+          "nav-articles",
           "nav-tasks",
           "nav-api-keys",
           "nav-panel",

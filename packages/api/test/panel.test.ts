@@ -186,8 +186,12 @@ describe("describeRouter on appRouter", () => {
       const inputs: unknown = isRecord(def) ? def.inputs : null;
       if (!Array.isArray(inputs) || inputs.length !== 1) continue;
       let schema: unknown = inputs[0];
-      // `.optional()` and `.default()` around an object keep its fields.
-      while (schema instanceof z.ZodOptional || schema instanceof z.ZodDefault)
+      // `.optional()`, `.default()` and `.prefault()` around an object keep its fields.
+      while (
+        schema instanceof z.ZodOptional ||
+        schema instanceof z.ZodDefault ||
+        schema instanceof z.ZodPrefault
+      )
         schema = schema.unwrap();
       if (!(schema instanceof z.ZodObject)) continue;
       const shape: Record<string, z.ZodType> = schema.shape;

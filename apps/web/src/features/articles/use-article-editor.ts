@@ -107,6 +107,7 @@ export function useArticleEditor(id: string) {
           mode,
           sessionId,
         });
+        inFlight.current = false;
         setBase(result.article);
         setFields((local) => afterSave(local ?? sent, sent, fieldsOf(result.article)));
         setSave({ kind: "saved", at: Date.now(), merged: result.merged });
@@ -115,6 +116,7 @@ export function useArticleEditor(id: string) {
         void utils.articles.list.invalidate();
         void utils.articles.revisions.list.invalidate({ id });
       } catch (error) {
+        inFlight.current = false;
         const failure = readApiFailure(error);
         const details = readErrorDetails(error);
         if (failure.code === "CONFLICT" && details && typeof details["current"] === "object") {
@@ -147,6 +149,7 @@ export function useArticleEditor(id: string) {
     (event) => event.type === "article.changed" && event.data["id"] === id,
   );
   const newestVersion = typeof newest?.data["version"] === "number" ? newest.data["version"] : 0;
+  const baseVersion = base?.version ?? 0;
   useEffect(() => {
     const current = latest.current;
     if (!current.base || !current.fields || newestVersion <= current.base.version) return;
@@ -166,7 +169,8 @@ export function useArticleEditor(id: string) {
       setBase(fresh);
       setFields(fieldsOf(fresh));
     });
-  }, [newestVersion, id, utils]);
+    // Looked at again once a save of ours lands: a change elsewhere may have arrived meanwhile.
+  }, [newestVersion, baseVersion, id, utils]);
 
   const edit = useCallback((changes: Partial<ArticleFields>) => {
     setFields((local) => (local ? { ...local, ...changes } : local));
