@@ -1,6 +1,13 @@
 import path from "node:path";
 
 import type { ApiServices } from "@genflow/api";
+import {
+  buildChatProviders,
+  createReplyRunner,
+  DEFAULT_AI_CHAT_LIMITS,
+  recoverStaleReplies,
+  type AiChatServices,
+} from "@genflow/core/ai-chat";
 import { createAdapters } from "@genflow/core/adapters";
 import { DiskBlobStorage } from "@genflow/core/adapters/disk";
 import { authRateLimitPolicies, createAuth } from "@genflow/core/auth";
@@ -97,6 +104,7 @@ export async function buildDeps(env: Env, options: BuildDepsOptions): Promise<Se
       images: { points: env.RATE_LIMIT_IMAGES_PER_MINUTE, durationSec: 60 },
       uploads: { points: env.RATE_LIMIT_UPLOADS_PER_MINUTE, durationSec: 60 },
       cutout: { points: env.RATE_LIMIT_CUTOUT_PER_MINUTE, durationSec: 60 },
+      aiChat: { points: env.RATE_LIMIT_CHAT_PER_MINUTE, durationSec: 60 },
       ...authRateLimitPolicies,
       ...(env.imageProvider && {
         [IMAGE_PROVIDER_RATE_POLICY]: imageProviderRatePolicy(env.imageProvider.qps),
@@ -205,6 +213,10 @@ export async function buildDeps(env: Env, options: BuildDepsOptions): Promise<Se
     await runner.start();
     closers.push(() => runner.stop());
 
+    // The assistant: replies stream from this process; a stop reaches it from any process.
+    const aiChat = await buildAiChat(env, core, log);
+    closers.push(aiChat.close);
+
     const services: ApiServices = {
       ...core,
       config: {
@@ -220,6 +232,7 @@ export async function buildDeps(env: Env, options: BuildDepsOptions): Promise<Se
       uploads,
       tasks,
       cutout: cutout.services,
+      aiChat: aiChat.services,
     };
     closers.push(scheduleEventRetention(core, log));
     closers.push(
@@ -251,6 +264,57 @@ function buildImageProvider(env: Env, rateLimiter: RateLimiter, log: Logger): Im
     "image provider ready",
   );
   return provider;
+}
+
+/** Replies whose process has not written for this long are marked interrupted. */
+const REPLY_STALE_AFTER_MS = 30_000;
+const REPLY_SWEEP_INTERVAL_MS = 10_000;
+
+/**
+ * The assistant's providers (AI_PROVIDERS) and this process's reply runner, with a sweep that marks
+ * replies left streaming by a process that died as interrupted. Closing marks this process's
+ * running replies interrupted (their text kept; "continue" resumes them).
+ */
+async function buildAiChat(
+  env: Env,
+  core: Parameters<typeof createReplyRunner>[0],
+  log: Logger,
+): Promise<{ services: AiChatServices; close: () => Promise<void> }> {
+  const providers = buildChatProviders(env.chatProviders);
+  const replies = await createReplyRunner(core, { workerId: workerName() });
+  const sweep = () =>
+    recoverStaleReplies(core, { staleAfterMs: REPLY_STALE_AFTER_MS }).then(
+      (ids) => {
+        if (ids.length > 0) log.warn({ replies: ids.length }, "marked stale replies interrupted");
+      },
+      (error: unknown) => log.error({ err: error }, "reply sweep failed"),
+    );
+  void sweep();
+  const timer = setInterval(() => void sweep(), REPLY_SWEEP_INTERVAL_MS);
+  timer.unref();
+  const configured = providers.list();
+  if (configured.length > 0) {
+    log.info(
+      { providers: configured.map((p) => p.id), default: providers.defaultModel() },
+      "AI providers ready",
+    );
+  }
+  return {
+    services: {
+      providers,
+      replies,
+      limits: {
+        ...DEFAULT_AI_CHAT_LIMITS,
+        dailyTokensPerUser: env.AI_DAILY_TOKENS_PER_USER,
+        maxMessageChars: env.AI_MAX_MESSAGE_CHARS,
+      },
+    },
+    close: async () => {
+      clearInterval(timer);
+      await replies.close();
+      await providers.close();
+    },
+  };
 }
 
 const RETENTION_INTERVAL_MS = 60 * 60 * 1000;

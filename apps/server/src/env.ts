@@ -2,9 +2,10 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { parseChatProviderEnv } from "@genflow/core/ai-chat";
 import { cutoutEnvShape } from "@genflow/core/cutout";
 import { isDomainError } from "@genflow/core/errors";
-import { parseImageProviderEnv, type ImageProviderConfig } from "@genflow/core/image-providers";
+import { parseImageProviderEnv } from "@genflow/core/image-providers";
 import { createEnv } from "@t3-oss/env-core";
 import { z } from "zod";
 
@@ -86,6 +87,9 @@ function schema(production: boolean) {
     RATE_LIMIT_IMAGES_PER_MINUTE: integer(1).default(6_000),
     RATE_LIMIT_UPLOADS_PER_MINUTE: integer(1).default(60),
     RATE_LIMIT_CUTOUT_PER_MINUTE: integer(1).default(30),
+    RATE_LIMIT_CHAT_PER_MINUTE: integer(1).default(20),
+    AI_DAILY_TOKENS_PER_USER: integer(1).default(200_000),
+    AI_MAX_MESSAGE_CHARS: integer(100, 1_000_000).default(32_000),
     UPLOAD_MAX_BYTES: integer(1024, 100 * 1024 * 1024).default(10_485_760),
     BLOB_DIR: z.string().optional(),
     RENDER_THREADS: integer(1, 64).optional(),
@@ -109,16 +113,15 @@ function issueName(issue: { path?: readonly (PropertyKey | { key: PropertyKey })
 }
 
 /**
- * The text-to-image provider (IMAGE_PROVIDER and the variables of the chosen one, read by core's
- * `parseImageProviderEnv`), or the problems with it as lines of the configuration message. The
- * messages name variables, never their values.
+ * A provider setting parsed by core (`parseImageProviderEnv`, `parseChatProviderEnv`), or its
+ * problems as lines of the configuration message. The messages name variables, never values.
  */
-function readImageProvider(source: Record<string, string | undefined>): {
-  config: ImageProviderConfig | null;
-  problems: string[];
-} {
+function readProviderEnv<T>(
+  parse: (source: Record<string, string | undefined>) => T,
+  source: Record<string, string | undefined>,
+): { config: T | null; problems: string[] } {
   try {
-    return { config: parseImageProviderEnv(source), problems: [] };
+    return { config: parse(source), problems: [] };
   } catch (error) {
     if (!isDomainError(error) || error.code !== "VALIDATION") throw error;
     const fieldErrors = (error.details?.["fieldErrors"] ?? {}) as Record<string, string[]>;
@@ -146,22 +149,25 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
   // env-core deletes empty strings from the object it is given; never touch the caller's.
   const runtimeEnv = { ...source };
   const production = runtimeEnv.NODE_ENV === "production";
-  const imageProvider = readImageProvider({ ...source });
+  const imageProvider = readProviderEnv(parseImageProviderEnv, { ...source });
+  const chatProviders = readProviderEnv(parseChatProviderEnv, { ...source });
+  const providerProblems = [...imageProvider.problems, ...chatProviders.problems];
   const env = createEnv({
     runtimeEnv,
     emptyStringAsUndefined: true,
     server: schema(production),
     onValidationError(issues) {
       const lines = issues.map((issue) => `  - ${issueName(issue)}: ${issue.message}`);
-      throw invalidConfiguration([...lines, ...imageProvider.problems]);
+      throw invalidConfiguration([...lines, ...providerProblems]);
     },
   });
-  if (imageProvider.problems.length > 0) throw invalidConfiguration(imageProvider.problems);
+  if (providerProblems.length > 0) throw invalidConfiguration(providerProblems);
   return {
     ...env,
     PUBLIC_URL: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
     BLOB_DIR: env.BLOB_DIR ?? path.join(env.DATA_DIR, "blobs"),
     imageProvider: imageProvider.config,
+    chatProviders: chatProviders.config ?? { providers: [], timeoutMs: 60_000 },
   };
 }
 

@@ -1,5 +1,6 @@
 import type { CoreDeps } from "@genflow/core";
 import type { Auth, RequestHeaders } from "@genflow/core/auth";
+import type { AiChatServices } from "@genflow/core/ai-chat";
 import type { CutoutServices } from "@genflow/core/cutout";
 import type { GenerateDeps } from "@genflow/core/generate";
 import type { TasksConfig } from "@genflow/core/tasks";
@@ -55,6 +56,8 @@ export interface ApiServices extends CoreDeps {
   tasks: TasksConfig;
   /** Background removal; absent on a host that runs without it (its procedures answer UNAVAILABLE). */
   cutout?: CutoutServices | undefined;
+  /** The assistant: providers, the reply runner and limits; absent on a host without it. */
+  aiChat?: AiChatServices | undefined;
 }
 
 /** Plain request data; the same router runs under HTTP, tests and the panel. */

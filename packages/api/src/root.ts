@@ -1,3 +1,4 @@
+import { aiChatRouter } from "./router/ai-chat";
 import { articlesRouter } from "./router/articles";
 import { authRouter } from "./router/auth";
 import { cutoutRouter } from "./router/cutout";
@@ -13,6 +14,7 @@ export const appRouter = createTRPCRouter({
   tasks: tasksRouter,
   cutout: cutoutRouter,
   articles: articlesRouter,
+  aiChat: aiChatRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,6 +3,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
+import {
+  buildChatProviders,
+  createReplyRunner,
+  DEFAULT_AI_CHAT_LIMITS,
+  parseChatProviderEnv,
+  type AiChatServices,
+} from "@genflow/core/ai-chat";
 import { type AuthConfig, authRateLimitPolicies, createAuth } from "@genflow/core/auth";
 import { createMemoryAdapters } from "@genflow/core/adapters/memory";
 import { createRedisAdapters } from "@genflow/core/adapters/redis";
@@ -86,6 +93,8 @@ export interface HarnessOptions {
    * harness's task file storage, for kinds that store files.
    */
   taskKinds?: TaskKinds | ((deps: { storage: BlobStorage }) => TaskKinds);
+  /** `AI_PROVIDERS`-style settings for the assistant; none configured by default. */
+  aiProviders?: Record<string, string | undefined>;
 }
 
 interface HttpResult<T> {
@@ -195,6 +204,7 @@ export async function createTestHarness(options: HarnessOptions = {}) {
   const policies: Record<string, RateLimitPolicy> = {
     api: { points: 100_000, durationSec: 60 },
     generate: { points: 100_000, durationSec: 60 },
+    aiChat: { points: 100_000, durationSec: 60 },
     ...authRateLimitPolicies,
     ...options.policies,
   };
@@ -245,6 +255,16 @@ export async function createTestHarness(options: HarnessOptions = {}) {
   tasks.queue = runner.queue;
   await runner.start();
 
+  const replies = await createReplyRunner(
+    { db, pubsub: adapters.pubsub, log, clock: systemClock },
+    { workerId: "api-tests", flushIntervalMs: 30 },
+  );
+  const aiChat: AiChatServices = {
+    providers: buildChatProviders(parseChatProviderEnv(options.aiProviders ?? {})),
+    replies,
+    limits: { ...DEFAULT_AI_CHAT_LIMITS },
+  };
+
   /** Services and callers for a server with the given auth configuration, over the shared database and adapters. */
   function serve(authOverrides: Partial<AuthConfig> = {}) {
     const authConfig: AuthConfig = {
@@ -283,6 +303,7 @@ export async function createTestHarness(options: HarnessOptions = {}) {
       generate,
       uploads,
       tasks,
+      aiChat,
     };
     const host = new URL(authConfig.baseURL).host;
 
@@ -396,7 +417,9 @@ export async function createTestHarness(options: HarnessOptions = {}) {
     serve,
     tasks,
     runner,
+    aiChat,
     async close() {
+      await replies.close();
       await runner.stop();
       await renderer.close();
       await adapters.close();

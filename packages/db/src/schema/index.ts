@@ -5,3 +5,4 @@ export * from "./uploads";
 export * from "./tasks";
 export * from "./cutouts";
 export * from "./articles";
+export * from "./ai-chat";

@@ -1,0 +1,107 @@
+import { sql } from "drizzle-orm";
+import { index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+
+import { user } from "./auth";
+
+export const CHAT_ROLES = ["user", "assistant"] as const;
+export type ChatRoleValue = (typeof CHAT_ROLES)[number];
+
+export const CHAT_MESSAGE_STATUSES = [
+  "streaming",
+  "completed",
+  "stopped",
+  "interrupted",
+  "failed",
+] as const;
+export type ChatMessageStatusValue = (typeof CHAT_MESSAGE_STATUSES)[number];
+
+/** Sampling settings a reply was asked for (what the provider received). */
+export interface ChatParamsRecord {
+  temperature?: number;
+  maxOutputTokens?: number;
+}
+
+/**
+ * Conversations with the assistant. Messages form a tree (an edit or a regeneration is a new
+ * branch); `currentLeafId` is the message the owner last looked at, so reopening the conversation
+ * shows the same branch.
+ */
+export const chatConversations = pgTable(
+  "chat_conversations",
+  {
+    /** A UUID. */
+    id: text().primaryKey(),
+    userId: text()
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    title: text().notNull(),
+    /** `auto` until the owner renames it: then the title is theirs and never generated again. */
+    titleSource: text({ enum: ["auto", "user"] })
+      .notNull()
+      .default("auto"),
+    /** The provider and model new replies use. */
+    providerId: text().notNull(),
+    model: text().notNull(),
+    /** Always sent first, whatever the history's length. Empty when none. */
+    systemPrompt: text().notNull().default(""),
+    params: jsonb().$type<ChatParamsRecord>().notNull().default({}),
+    currentLeafId: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index("chat_conversations_user_updated_idx").on(table.userId, table.updatedAt)],
+);
+
+/**
+ * One message of a conversation. An assistant message is also the record of the reply run that
+ * wrote it: who answered (provider, model, parameters), how (tokens, time to first token,
+ * duration, cost) and how it ended (`status`, `errorCode`/`errorMessage`).
+ */
+export const chatMessages = pgTable(
+  "chat_messages",
+  {
+    /** A UUID. */
+    id: text().primaryKey(),
+    conversationId: text()
+      .notNull()
+      .references(() => chatConversations.id, { onDelete: "cascade" }),
+    userId: text()
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    /** The message this one answers or follows; null for the first message of a conversation. */
+    parentId: text(),
+    role: text({ enum: CHAT_ROLES }).notNull(),
+    content: text().notNull().default(""),
+    status: text({ enum: CHAT_MESSAGE_STATUSES }).notNull().default("completed"),
+    providerId: text(),
+    model: text(),
+    params: jsonb().$type<ChatParamsRecord>(),
+    inputTokens: integer(),
+    outputTokens: integer(),
+    /** Milliseconds from the request to the provider until the first token. */
+    ttftMs: integer(),
+    /** Milliseconds the reply took, over all its runs (a "continue" adds to it). */
+    durationMs: integer(),
+    /** In millionths of the provider's price currency, when prices are configured. */
+    costMicros: integer(),
+    errorCode: text(),
+    errorMessage: text(),
+    /** Who stopped the reply (a user id), if someone did. */
+    stoppedBy: text(),
+    /** The process writing the reply and its last sign of life, while `streaming`. */
+    workerId: text(),
+    heartbeatAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp({ withTimezone: true }),
+  },
+  (table) => [
+    index("chat_messages_conversation_idx").on(table.conversationId, table.createdAt),
+    index("chat_messages_user_created_idx").on(table.userId, table.createdAt),
+    index("chat_messages_streaming_idx")
+      .on(table.heartbeatAt)
+      .where(sql`${table.status} = 'streaming'`),
+  ],
+);
+
+export type ChatConversationRow = typeof chatConversations.$inferSelect;
+export type ChatMessageRow = typeof chatMessages.$inferSelect;
