@@ -202,6 +202,27 @@ describe("a reply", () => {
     expect(ends).toEqual([...ends].sort((a, b) => a - b));
   });
 
+  it("gives a subscriber that joins mid-reply the text not saved yet, from the process writing it", async () => {
+    const slowSaves = await createReplyRunner(deps, { workerId: "slow", flushIntervalMs: 60_000 });
+    const late = { ...deps, chat: { ...deps.chat, replies: slowSaves } };
+    try {
+      const started = await sendMessage(late, {
+        userId: alice,
+        input: { content: "[[tokens=30 delay=10]]" },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      expect((await loadRow(started.reply.id)).content).toBe("");
+      const events = await collect(
+        streamReply(late, { userId: alice, messageId: started.reply.id }),
+      );
+      expect(textOf(events)).toBe(
+        Array.from({ length: 30 }, (_, i) => `${i === 0 ? "" : " "}w${i + 1}`).join(""),
+      );
+    } finally {
+      await slowSaves.close();
+    }
+  });
+
   it("keeps running when nobody watches, and a late subscriber gets it all", async () => {
     const started = await sendMessage(deps, {
       userId: alice,

@@ -78,6 +78,8 @@ class ReplyGone extends Error {}
 interface Active {
   controller: AbortController;
   done: Promise<void>;
+  /** Writes the text received so far at once. */
+  save: () => void;
 }
 
 /**
@@ -103,7 +105,9 @@ export async function createReplyRunner(
 
   const unsubscribe = await deps.pubsub.subscribe(REPLY_CONTROL_CHANNEL, (message) => {
     const parsed = ReplyControlMessage.safeParse(message);
-    if (parsed.success) stopLocal(parsed.data.messageId, parsed.data.by);
+    if (!parsed.success) return;
+    if (parsed.data.type === "stop") stopLocal(parsed.data.messageId, parsed.data.by);
+    else active.get(parsed.data.messageId)?.save();
   });
 
   const publish = (messageId: string, message: ReplyLiveMessage) =>
@@ -111,7 +115,8 @@ export async function createReplyRunner(
       deps.log.warn({ err: error, messageId }, "could not publish a reply event");
     });
 
-  async function run(spec: ReplyRunSpec, controller: AbortController): Promise<void> {
+  async function run(spec: ReplyRunSpec, entry: Active): Promise<void> {
+    const { controller } = entry;
     const { messageId, signal } = { messageId: spec.messageId, signal: controller.signal };
     const log = deps.log.child({ messageId });
     const started = performance.now();
@@ -142,6 +147,7 @@ export async function createReplyRunner(
         log.warn({ err: error }, "could not save a streaming reply");
       });
     };
+    entry.save = () => flush(true);
     const timer = setInterval(() => flush(false), flushIntervalMs);
     timer.unref();
 
@@ -225,10 +231,13 @@ export async function createReplyRunner(
   return {
     start(spec) {
       if (closing) throw new Error("The reply runner is closed");
-      const controller = new AbortController();
-      const entry: Active = { controller, done: Promise.resolve() };
+      const entry: Active = {
+        controller: new AbortController(),
+        done: Promise.resolve(),
+        save: () => undefined,
+      };
       active.set(spec.messageId, entry);
-      entry.done = run(spec, controller)
+      entry.done = run(spec, entry)
         .catch((error: unknown) => {
           deps.log.error({ err: error, messageId: spec.messageId }, "reply run crashed");
         })

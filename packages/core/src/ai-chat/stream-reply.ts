@@ -3,7 +3,12 @@ import { and, eq } from "drizzle-orm";
 
 import { notFound } from "../errors";
 import type { ChatMessage } from "./schemas";
-import { ReplyLiveMessage, replyChannel } from "./channels";
+import {
+  REPLY_CONTROL_CHANNEL,
+  ReplyLiveMessage,
+  replyChannel,
+  type ReplyControlMessage,
+} from "./channels";
 import { toChatMessage } from "./rows";
 import type { AiChatDeps } from "./deps";
 
@@ -25,7 +30,7 @@ export interface StreamReplyOptions {
 }
 
 /** How long to wait for saved text to catch up with a live piece that arrived ahead of it. */
-const GAP_POLL_MS = 50;
+const GAP_POLL_MS = 5;
 const GAP_WAIT_MS = 10_000;
 /** With nothing live for this long, the stored row is checked (a lost end message, a dead process). */
 const IDLE_CHECK_MS = 15_000;
@@ -110,11 +115,20 @@ export async function* streamReply(
         const stop = message.start + message.text.length;
         if (stop <= sent) continue;
         if (message.start > sent) {
-          // Pieces before this one were published before we subscribed: wait for them in storage.
+          // Pieces before this one were published before we subscribed: ask the process writing
+          // the reply to save what it has, and read it from storage.
+          await deps.pubsub
+            .publish(REPLY_CONTROL_CHANNEL, {
+              type: "save",
+              messageId,
+            } satisfies ReplyControlMessage)
+            .catch(() => undefined);
           const deadline = performance.now() + GAP_WAIT_MS;
+          let wait = GAP_POLL_MS;
           while (row.content.length < message.start && row.status === "streaming") {
             if (signal?.aborted || performance.now() > deadline) break;
-            await new Promise((resolve) => setTimeout(resolve, GAP_POLL_MS));
+            await new Promise((resolve) => setTimeout(resolve, wait));
+            wait = Math.min(wait * 2, 100);
             row = await read();
           }
           if (row.content.length < message.start) {
