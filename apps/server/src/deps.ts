@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import path from "node:path";
 
 import type { ApiServices } from "@genflow/api";
@@ -5,6 +6,7 @@ import {
   buildChatProviders,
   createReplyRunner,
   DEFAULT_AI_CHAT_LIMITS,
+  localLlamaProvider,
   recoverStaleReplies,
   type AiChatServices,
 } from "@genflow/core/ai-chat";
@@ -280,7 +282,18 @@ async function buildAiChat(
   core: Parameters<typeof createReplyRunner>[0],
   log: Logger,
 ): Promise<{ services: AiChatServices; close: () => Promise<void> }> {
-  const providers = buildChatProviders(env.chatProviders);
+  // A GGUF model run in this process (node-llama-cpp, CPU only), loaded on its first reply.
+  const local = env.AI_LOCAL_MODEL
+    ? [
+        localLlamaProvider({
+          modelPath: path.resolve(env.AI_LOCAL_MODEL),
+          threads: env.AI_LOCAL_THREADS ?? Math.max(1, Math.floor(availableParallelism() / 2)),
+          contextSize: env.AI_LOCAL_CONTEXT,
+          log,
+        }),
+      ]
+    : [];
+  const providers = buildChatProviders(env.chatProviders, local);
   const replies = await createReplyRunner(core, { workerId: workerName() });
   const sweep = () =>
     recoverStaleReplies(core, { staleAfterMs: REPLY_STALE_AFTER_MS }).then(

@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
 import { createGenflowClient, type GenflowClient } from "@genflow/client";
 import { startScriptedChatServer, type ScriptedChatServer } from "@genflow/core/ai-chat/testing";
@@ -144,4 +146,41 @@ describe("aiChat over HTTP", () => {
       expect(seen.pieces.map((p) => p.text).join("")).toBe(stopped.message.content);
     },
   );
+});
+
+const GGUF =
+  process.env["GGUF_MODEL_PATH"] ??
+  fileURLToPath(new URL("../../../../shared/models/stories260K.gguf", import.meta.url));
+const haveModel = existsSync(GGUF);
+if (!haveModel) console.warn(`skipping the local-model reply: ${GGUF} is not there`);
+
+describe.skipIf(!haveModel)("aiChat with a local GGUF model", () => {
+  it("lists the model and streams a reply generated in the server process", async () => {
+    const local = await startServer({
+      LOG_LEVEL: "warn",
+      AI_LOCAL_MODEL: GGUF,
+      AI_LOCAL_THREADS: "1",
+    });
+    try {
+      const sdk = createGenflowClient({ url: local.url, apiKey: await apiKeyFor(local.url) });
+      const providers = await sdk.aiChat.providers.query();
+      expect(providers).toMatchObject({
+        configured: true,
+        defaultModel: { providerId: "local", model: "stories260K" },
+        providers: [
+          { id: "local", kind: "local", models: [{ id: "stories260K", contextWindow: 2048 }] },
+        ],
+      });
+      const started = await sdk.aiChat.send.mutate({
+        content: "Once upon a time",
+        params: { maxOutputTokens: 24 },
+      });
+      const { pieces, final } = await follow(sdk, started.reply.id);
+      expect(final.status).toBe("completed");
+      expect(final.content.length).toBeGreaterThan(0);
+      expect(pieces.map((p) => p.text).join("")).toBe(final.content);
+    } finally {
+      await local.stop();
+    }
+  });
 });

@@ -176,6 +176,14 @@ describe("the SDK against the running server", () => {
     await waitFor(async () => (await openSubscriptions()) === 0);
   });
 
+  it("splits many calls made at once into batches the server accepts", async () => {
+    const { key } = await newAccount(running.url);
+    const sdk = createGenflowClient({ url: running.url, apiKey: key.key });
+    const answers = await Promise.all(Array.from({ length: 120 }, () => sdk.system.info.query()));
+    expect(answers).toHaveLength(120);
+    expect(answers.every((answer) => answer.via === "apiKey")).toBe(true);
+  });
+
   it("starts with the next event when no lastEventId is given", async () => {
     const { browser, key } = await newAccount(running.url);
     const sdk = createGenflowClient({ url: running.url, apiKey: key.key });

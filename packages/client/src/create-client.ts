@@ -109,6 +109,8 @@ export function createGenflowClient(options: GenflowClientOptions): GenflowClien
               transformer: superjson,
               fetch: withTimeout(baseFetch, timeoutMs),
               headers,
+              // The server takes at most 50 calls per batch; more calls at once go in more batches.
+              maxItems: 50,
             }),
           }),
         ],

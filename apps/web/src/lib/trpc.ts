@@ -29,7 +29,8 @@ export function createTrpcClient(url = "/trpc") {
         false: splitLink({
           condition: (op) => isNonJsonSerializable(op.input),
           true: httpLink({ url, transformer: superjson }),
-          false: httpBatchLink({ url, transformer: superjson }),
+          // The server takes at most 50 calls per batch; more calls at once go in more batches.
+          false: httpBatchLink({ url, transformer: superjson, maxItems: 50 }),
         }),
       }),
     ],

@@ -19,7 +19,7 @@ export type ReplyLiveMessage = z.infer<typeof ReplyLiveMessage>;
 export const ReplyControlMessage = z.discriminatedUnion("type", [
   /** Stop the reply (the text so far is kept). */
   z.object({ type: z.literal("stop"), messageId: z.string(), by: z.string() }),
-  /** Save the reply's text now: a subscriber that joined late needs what it missed. */
-  z.object({ type: z.literal("save"), messageId: z.string() }),
+  /** Publish the reply's whole text so far: a subscriber that joined late misses the start. */
+  z.object({ type: z.literal("resend"), messageId: z.string() }),
 ]);
 export type ReplyControlMessage = z.infer<typeof ReplyControlMessage>;

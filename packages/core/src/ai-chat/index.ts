@@ -4,6 +4,7 @@ export * from "./budget";
 export * from "./providers/ports";
 export * from "./providers/config";
 export { openAiCompatibleProvider } from "./providers/openai-compatible";
+export { localLlamaProvider } from "./providers/llama-local";
 export { createReplyRunner, recoverStaleReplies } from "./reply-runner";
 export type { ReplyRunner, ReplyRunnerOptions, ReplyEndStatus } from "./reply-runner";
 export { NO_PROVIDER_MESSAGE } from "./models";

@@ -131,12 +131,15 @@ async function fitContext(
 interface ReplyPlan {
   deps: AiChatDeps;
   userId: string;
-  conversation: ConversationRow;
+  conversation: Pick<ConversationRow, "id">;
   provider: ChatProvider;
   model: ChatModelInfo;
   params: ChatParams;
   budget: ContextBudget;
-  reply: MessageRow;
+  reply: Pick<MessageRow, "id" | "content"> &
+    Partial<Pick<MessageRow, "inputTokens" | "outputTokens" | "durationMs" | "ttftMs">>;
+  /** Resolves once the reply's row is stored; the run writes nothing before. */
+  ready?: Promise<unknown> | undefined;
   /** The first exchange of a conversation gets a title from the model when it completes. */
   titleFrom?: string | undefined;
 }
@@ -156,8 +159,9 @@ function startRun(plan: ReplyPlan): void {
       inputTokens: reply.inputTokens ?? 0,
       outputTokens: reply.outputTokens ?? 0,
       durationMs: reply.durationMs ?? 0,
-      ttftMs: reply.ttftMs,
+      ttftMs: reply.ttftMs ?? null,
     },
+    ready: plan.ready,
     estimatedInputTokens: plan.budget.promptTokens,
     onFinished: plan.titleFrom ? (status) => titleConversation(plan, status) : undefined,
   });
@@ -213,8 +217,20 @@ export async function sendMessage(
   const budget = await fitContext(model, systemPrompt, history, chatParams);
 
   const now = deps.clock.now();
-  const { conversation, userMessage, reply } = await deps.db.transaction(async (tx) => {
-    const conversationId = existing?.id ?? randomUUID();
+  const replyValues = newReply(
+    deps,
+    params.userId,
+    existing?.id ?? randomUUID(),
+    userMessageId,
+    provider,
+    model,
+    chatParams,
+    now,
+  );
+  const conversationId = replyValues.conversationId;
+  // The provider is asked while the messages are being stored: its first token does not wait for
+  // the database. The run stores nothing before they are (and stops if they cannot be).
+  const persisted = deps.db.transaction(async (tx) => {
     if (!existing) {
       await tx.insert(chatConversations).values({
         id: conversationId,
@@ -242,21 +258,7 @@ export async function sendMessage(
         finishedAt: now,
       })
       .returning();
-    const [reply] = await tx
-      .insert(chatMessages)
-      .values(
-        newReply(
-          deps,
-          params.userId,
-          conversationId,
-          userMessageId,
-          provider,
-          model,
-          chatParams,
-          now,
-        ),
-      )
-      .returning();
+    const [reply] = await tx.insert(chatMessages).values(replyValues).returning();
     const [conversation] = await tx
       .update(chatConversations)
       .set({
@@ -276,14 +278,16 @@ export async function sendMessage(
   startRun({
     deps,
     userId: params.userId,
-    conversation,
+    conversation: { id: conversationId },
     provider,
     model,
     params: chatParams,
     budget,
-    reply,
+    reply: replyValues,
+    ready: persisted,
     titleFrom: existing ? undefined : input.content,
   });
+  const { conversation, userMessage, reply } = await persisted;
   return {
     conversation: toChatConversation(conversation),
     userMessage: toChatMessage(userMessage),

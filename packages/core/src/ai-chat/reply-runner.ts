@@ -1,5 +1,5 @@
 import { schema, type Database } from "@genflow/db";
-import { and, eq, lt } from "drizzle-orm";
+import { and, eq, lt, sql } from "drizzle-orm";
 
 import { isDomainError } from "../errors";
 import type { Clock, Logger, PubSub } from "../ports";
@@ -24,7 +24,7 @@ export interface ReplyRunnerDeps {
 export interface ReplyRunnerOptions {
   /** This process, recorded on the replies it writes. */
   workerId: string;
-  /** How often a streaming reply's text is written to the database, in ms. Default 500. */
+  /** How often streaming replies' text is written to the database, in ms. Default 1 000. */
   flushIntervalMs?: number | undefined;
   /** How often a reply that is waiting for the provider still records that it is alive. Default 5 000. */
   heartbeatIntervalMs?: number | undefined;
@@ -50,6 +50,8 @@ export interface ReplyRunSpec {
   };
   /** The prompt's size as counted here, used when the provider reports no usage. */
   estimatedInputTokens: number;
+  /** Resolves once the reply's row is stored (the provider may be asked before); when it rejects, the run ends without a trace. */
+  ready?: Promise<unknown> | undefined;
   /** Called after the reply's final row is stored (e.g. to title a new conversation). */
   onFinished?: ((status: ReplyEndStatus) => Promise<void>) | undefined;
 }
@@ -78,22 +80,32 @@ class ReplyGone extends Error {}
 interface Active {
   controller: AbortController;
   done: Promise<void>;
-  /** Writes the text received so far at once. */
-  save: () => void;
+  /** The reply's text so far (what the provider has sent, after the prefix). */
+  content: string;
+  /** How much of `content` is stored. */
+  saved: number;
+  /** When the row was last written (performance.now()). */
+  lastSaveAt: number;
+  /** The row exists: periodic saves may write it. */
+  stored: boolean;
 }
 
 /**
- * Runs reply streams in this process: text goes to subscribers as it arrives (pub/sub) and to the
- * database every `flushIntervalMs`; the final row records status, tokens, timings and cost. A stop
- * request published by any process reaches the one running the reply.
+ * Runs reply streams in this process: text goes to subscribers as it arrives (pub/sub, pieces that
+ * arrive together published as one) and to the database every `flushIntervalMs`, every running
+ * reply in one statement; the final row records status, tokens, timings and cost. A stop request
+ * published by any process reaches the one running the reply.
  */
 export async function createReplyRunner(
   deps: ReplyRunnerDeps,
   options: ReplyRunnerOptions,
 ): Promise<ReplyRunner> {
-  const flushIntervalMs = options.flushIntervalMs ?? 500;
+  const flushIntervalMs = options.flushIntervalMs ?? 1_000;
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 5_000;
+  /** Runs still streaming (their text may be saved periodically), by message id. */
   const active = new Map<string, Active>();
+  /** Every run not yet finished, including those storing their final row. */
+  const runs = new Set<Active>();
   let closing = false;
 
   const stopLocal = (messageId: string, by: string) => {
@@ -103,53 +115,85 @@ export async function createReplyRunner(
     return true;
   };
 
-  const unsubscribe = await deps.pubsub.subscribe(REPLY_CONTROL_CHANNEL, (message) => {
-    const parsed = ReplyControlMessage.safeParse(message);
-    if (!parsed.success) return;
-    if (parsed.data.type === "stop") stopLocal(parsed.data.messageId, parsed.data.by);
-    else active.get(parsed.data.messageId)?.save();
-  });
-
+  // Saves are chained so they land in order. A reply whose row is gone or no longer streaming
+  // (deleted, or stopped by another process after this one went quiet) is stopped here.
+  let saving: Promise<void> = Promise.resolve();
+  const saveAll = (force: boolean) => {
+    saving = saving.then(async () => {
+      const now = performance.now();
+      const due = [...active.entries()].filter(
+        ([, run]) =>
+          run.stored &&
+          (run.content.length !== run.saved ||
+            (!force && now - run.lastSaveAt >= heartbeatIntervalMs)),
+      );
+      if (due.length === 0) return;
+      const texts = due.map(([, run]) => run.content);
+      for (const [, run] of due) run.lastSaveAt = now;
+      const list = (values: string[]) =>
+        sql`array[${sql.join(
+          values.map((value) => sql`${value}`),
+          sql`, `,
+        )}]::text[]`;
+      const rows = await deps.db
+        .update(chatMessages)
+        .set({ content: sql`v.content`, heartbeatAt: deps.clock.now() })
+        .from(
+          sql`(select unnest(${list(due.map(([id]) => id))}) as id, unnest(${list(texts)}) as content) as v`,
+        )
+        .where(and(sql`${chatMessages.id} = v.id`, eq(chatMessages.status, "streaming")))
+        .returning({ id: chatMessages.id });
+      const stored = new Set(rows.map((row) => row.id));
+      due.forEach(([id, run], index) => {
+        if (stored.has(id)) run.saved = Math.max(run.saved, texts[index]?.length ?? 0);
+        else run.controller.abort(new ReplyGone());
+      });
+    });
+    saving = saving.catch((error: unknown) => {
+      deps.log.warn({ err: error }, "could not save streaming replies");
+    });
+    return saving;
+  };
+  const timer = setInterval(() => void saveAll(false), flushIntervalMs);
+  timer.unref();
   const publish = (messageId: string, message: ReplyLiveMessage) =>
     deps.pubsub.publish(replyChannel(messageId), message).catch((error: unknown) => {
       deps.log.warn({ err: error, messageId }, "could not publish a reply event");
     });
 
+  const unsubscribe = await deps.pubsub.subscribe(REPLY_CONTROL_CHANNEL, (message) => {
+    const parsed = ReplyControlMessage.safeParse(message);
+    if (!parsed.success) return;
+    if (parsed.data.type === "stop") {
+      stopLocal(parsed.data.messageId, parsed.data.by);
+    } else {
+      const run = active.get(parsed.data.messageId);
+      if (run) {
+        void publish(parsed.data.messageId, { type: "delta", start: 0, text: run.content });
+      }
+    }
+  });
+
   async function run(spec: ReplyRunSpec, entry: Active): Promise<void> {
     const { controller } = entry;
-    const { messageId, signal } = { messageId: spec.messageId, signal: controller.signal };
+    const { messageId } = spec;
+    const { signal } = controller;
     const log = deps.log.child({ messageId });
     const started = performance.now();
-    let content = spec.prefix;
-    let written = content.length;
-    let lastWrite = started;
     let ttftMs: number | null = null;
     let usage: { inputTokens: number; outputTokens: number } | undefined;
     let generated = "";
 
-    // Writes are chained so they land in order; a write that finds the row gone or ended stops the run.
-    let writing: Promise<void> = Promise.resolve();
-    const flush = (force: boolean) => {
-      const now = performance.now();
-      if (!force && content.length === written && now - lastWrite < heartbeatIntervalMs) return;
-      const text = content;
-      lastWrite = now;
-      writing = writing.then(async () => {
-        const rows = await deps.db
-          .update(chatMessages)
-          .set({ content: text, heartbeatAt: deps.clock.now() })
-          .where(and(eq(chatMessages.id, messageId), eq(chatMessages.status, "streaming")))
-          .returning({ id: chatMessages.id });
-        if (rows.length === 0) controller.abort(new ReplyGone());
-        else written = Math.max(written, text.length);
-      });
-      writing = writing.catch((error: unknown) => {
-        log.warn({ err: error }, "could not save a streaming reply");
-      });
+    // Pieces that arrive in the same turn of the event loop go out as one message.
+    let unpublished = entry.content.length;
+    let publishScheduled = false;
+    const publishPending = () => {
+      publishScheduled = false;
+      if (entry.content.length === unpublished) return;
+      const start = unpublished;
+      unpublished = entry.content.length;
+      void publish(messageId, { type: "delta", start, text: entry.content.slice(start) });
     };
-    entry.save = () => flush(true);
-    const timer = setInterval(() => flush(false), flushIntervalMs);
-    timer.unref();
 
     let status: ReplyEndStatus = "completed";
     let error: { code: string; message: string } | undefined;
@@ -165,10 +209,12 @@ export async function createReplyRunner(
       for await (const part of stream) {
         if (part.type === "text") {
           if (ttftMs === null) ttftMs = Math.round(performance.now() - started);
-          const start = content.length;
-          content += part.text;
+          entry.content += part.text;
           generated += part.text;
-          void publish(messageId, { type: "delta", start, text: part.text });
+          if (!publishScheduled) {
+            publishScheduled = true;
+            setImmediate(publishPending);
+          }
         } else if (part.type === "usage") {
           usage = { inputTokens: part.inputTokens, outputTokens: part.outputTokens };
         }
@@ -189,10 +235,21 @@ export async function createReplyRunner(
           : { code: "INTERNAL", message: "The reply failed" };
         log.warn({ err: reason }, "reply failed");
       }
-    } finally {
-      clearInterval(timer);
     }
-    await writing;
+    publishPending();
+    if (spec.ready) {
+      try {
+        await spec.ready;
+      } catch {
+        // The reply was never stored (the request that started it failed): nothing to record.
+        active.delete(messageId);
+        return;
+      }
+    }
+    const content = entry.content;
+    // No periodic save may write this reply once its final row is being stored.
+    active.delete(messageId);
+    await saving;
 
     const count = await tokenCounter();
     const thisRun = usage ?? {
@@ -234,23 +291,35 @@ export async function createReplyRunner(
       const entry: Active = {
         controller: new AbortController(),
         done: Promise.resolve(),
-        save: () => undefined,
+        content: spec.prefix,
+        saved: spec.prefix.length,
+        lastSaveAt: performance.now(),
+        stored: spec.ready === undefined,
       };
       active.set(spec.messageId, entry);
+      spec.ready?.then(
+        () => {
+          entry.stored = true;
+        },
+        () => entry.controller.abort(new ReplyGone()),
+      );
       entry.done = run(spec, entry)
         .catch((error: unknown) => {
           deps.log.error({ err: error, messageId: spec.messageId }, "reply run crashed");
         })
         .finally(() => active.delete(spec.messageId));
+      runs.add(entry);
+      void entry.done.finally(() => runs.delete(entry));
     },
     stopLocal,
-    running: () => active.size,
+    running: () => runs.size,
     async close() {
       closing = true;
+      clearInterval(timer);
       await unsubscribe().catch(() => undefined);
-      const runs = [...active.values()];
-      for (const run of runs) run.controller.abort(new ReplyInterrupted());
-      await Promise.all(runs.map((run) => run.done));
+      const current = [...runs];
+      for (const run of current) run.controller.abort(new ReplyInterrupted());
+      await Promise.all(current.map((run) => run.done));
     },
   };
 }

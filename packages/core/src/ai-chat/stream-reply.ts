@@ -2,15 +2,15 @@ import { schema } from "@genflow/db";
 import { and, eq } from "drizzle-orm";
 
 import { notFound } from "../errors";
-import type { ChatMessage } from "./schemas";
 import {
   REPLY_CONTROL_CHANNEL,
   ReplyLiveMessage,
   replyChannel,
   type ReplyControlMessage,
 } from "./channels";
-import { toChatMessage } from "./rows";
 import type { AiChatDeps } from "./deps";
+import { toChatMessage } from "./rows";
+import type { ChatMessage } from "./schemas";
 
 const { chatMessages } = schema;
 
@@ -29,19 +29,19 @@ export interface StreamReplyOptions {
   signal?: AbortSignal | undefined;
 }
 
-/** How long to wait for saved text to catch up with a live piece that arrived ahead of it. */
-const GAP_POLL_MS = 5;
-const GAP_WAIT_MS = 10_000;
+/** How long a subscriber missing text waits for the writing process to resend it before reading storage. */
+const RESEND_WAIT_MS = 1_000;
 /** With nothing live for this long, the stored row is checked (a lost end message, a dead process). */
 const IDLE_CHECK_MS = 15_000;
 
 /**
- * A reply's text from character `after` on, once each and in order: what is stored first, then
- * live pieces as the process writing the reply publishes them (on any server), then `done`.
+ * A reply's text from character `after` on, once each and in order, then `done`: what is stored
+ * first, then live pieces as the process writing the reply publishes them (on any server).
  *
- * Subscribes before reading the row, so nothing published meanwhile is missed. Stored text lags
- * the live stream by up to the runner's flush interval: when a live piece starts beyond what this
- * stream has sent, the missing middle is read again from storage until it is there.
+ * Subscribes before reading the row, so nothing published meanwhile is lost. Stored text lags the
+ * live stream by up to the runner's save interval, so a subscriber that joins mid-reply can find
+ * pieces missing between the two: it asks the writing process to resend the whole text so far
+ * (one live message), and reads storage again if no answer comes.
  */
 export async function* streamReply(
   deps: AiChatDeps,
@@ -73,8 +73,10 @@ export async function* streamReply(
     if (!row) throw notFound("Message");
     return row;
   };
-  const sleep = (ms: number) =>
+  /** Resolves when a live message arrives, the signal aborts, or `ms` pass. */
+  const nextMessage = (ms: number) =>
     new Promise<void>((resolve) => {
+      if (pending.length > 0 || signal?.aborted) return resolve();
       const timer = setTimeout(resolve, ms);
       wake = () => {
         clearTimeout(timer);
@@ -84,67 +86,101 @@ export async function* streamReply(
 
   try {
     let sent = options.after ?? 0;
-    let row = await read();
-    const fromStorage = function* (content: string): Generator<ReplyEvent> {
-      if (content.length > sent) {
-        yield { type: "text", text: content.slice(sent), end: content.length };
-        sent = content.length;
+    /** Live pieces not delivered yet because something before them is missing. */
+    let held: { start: number; text: string }[] = [];
+    let resendAskedAt: number | undefined;
+
+    /** Delivers what `text` (starting at `start`) adds after what was sent, if it joins up. */
+    const take = (start: number, text: string): ReplyEvent | undefined => {
+      const end = start + text.length;
+      if (end <= sent || start > sent) return undefined;
+      const event: ReplyEvent = { type: "text", text: text.slice(sent - start), end };
+      sent = end;
+      return event;
+    };
+    /** Every held piece that now joins up, merged into one event. */
+    const drainHeld = (): ReplyEvent | undefined => {
+      let text = "";
+      let progressed = true;
+      while (progressed) {
+        progressed = false;
+        held = held.filter((piece) => {
+          const event = take(piece.start, piece.text);
+          if (event?.type === "text") {
+            text += event.text;
+            progressed = true;
+          }
+          return piece.start + piece.text.length > sent;
+        });
       }
+      return text ? { type: "text", text, end: sent } : undefined;
     };
 
+    let row = await read();
     for (;;) {
       if (signal?.aborted) return;
-      yield* fromStorage(row.content);
+      const stored = take(0, row.content);
+      if (stored) yield stored;
+      const joined = drainHeld();
+      if (joined) yield joined;
       if (row.status !== "streaming") {
         yield { type: "done", message: toChatMessage(row) };
         return;
       }
 
       let ended = false;
-      while (!ended && !signal?.aborted) {
-        const message = pending.shift();
-        if (!message) {
-          await sleep(IDLE_CHECK_MS);
-          if (pending.length === 0) break; // idle: look at the stored row
+      let readAgain = false;
+      while (!ended && !readAgain && !signal?.aborted) {
+        if (pending.length === 0) {
+          const waiting = resendAskedAt !== undefined;
+          await nextMessage(waiting ? RESEND_WAIT_MS : IDLE_CHECK_MS);
+          // No answer to a resend, or nothing at all for a long time: look at the stored row.
+          if (pending.length === 0) readAgain = true;
           continue;
         }
-        if (message.type === "end") {
-          ended = true;
-          break;
+        // Pieces that queued up while the consumer was busy go out as one event.
+        let text = "";
+        let end = sent;
+        for (let message = pending.shift(); message; message = pending.shift()) {
+          if (message.type === "end") {
+            ended = true;
+            break;
+          }
+          const event = take(message.start, message.text);
+          if (event?.type === "text") {
+            text += event.text;
+            end = event.end;
+          } else if (message.start > sent) {
+            held.push({ start: message.start, text: message.text });
+          }
         }
-        const stop = message.start + message.text.length;
-        if (stop <= sent) continue;
-        if (message.start > sent) {
-          // Pieces before this one were published before we subscribed: ask the process writing
-          // the reply to save what it has, and read it from storage.
+        const joined = drainHeld();
+        if (joined?.type === "text") {
+          text += joined.text;
+          end = joined.end;
+        }
+        if (text) {
+          resendAskedAt = undefined;
+          yield { type: "text", text, end };
+        }
+        if (held.length > 0 && resendAskedAt === undefined) {
+          // Text before the held pieces was published before we subscribed, and is not stored
+          // yet: the process writing the reply resends it all.
+          resendAskedAt = performance.now();
           await deps.pubsub
             .publish(REPLY_CONTROL_CHANNEL, {
-              type: "save",
+              type: "resend",
               messageId,
             } satisfies ReplyControlMessage)
             .catch(() => undefined);
-          const deadline = performance.now() + GAP_WAIT_MS;
-          let wait = GAP_POLL_MS;
-          while (row.content.length < message.start && row.status === "streaming") {
-            if (signal?.aborted || performance.now() > deadline) break;
-            await new Promise((resolve) => setTimeout(resolve, wait));
-            wait = Math.min(wait * 2, 100);
-            row = await read();
-          }
-          if (row.content.length < message.start) {
-            ended = row.status !== "streaming";
-            break;
-          }
-          yield* fromStorage(row.content.slice(0, message.start));
         }
-        yield { type: "text", text: message.text.slice(sent - message.start), end: stop };
-        sent = stop;
       }
       if (signal?.aborted) return;
+      resendAskedAt = undefined;
       row = await read();
       if (ended && row.status === "streaming") {
-        // The end was published before the final row was visible to us; it is there now or soon.
-        await new Promise((resolve) => setTimeout(resolve, GAP_POLL_MS));
+        // The end was published just before the final row became visible here.
+        await new Promise((resolve) => setTimeout(resolve, 20));
         row = await read();
       }
     }

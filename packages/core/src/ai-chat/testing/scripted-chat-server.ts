@@ -11,6 +11,7 @@ import type { AddressInfo, Socket } from "node:net";
  * - `delay=ms` between tokens; `ttft=ms` before the first one.
  * - `fail=N` drops the connection after N tokens (a provider error mid-stream).
  * - `status=code` answers that HTTP error instead of a stream.
+ * - `stamp=1` makes each token the time it was sent (`Date.now()`), for measuring relay latency.
  * A final assistant message is continued with "continued" tokens.
  */
 export interface ScriptedReply {
@@ -21,6 +22,8 @@ export interface ScriptedReply {
   failAfter?: number | undefined;
   /** Answer this HTTP status (with an OpenAI-style error body) instead of streaming. */
   status?: number | undefined;
+  /** Each token is the time it was sent, in ms since the epoch (with a leading space after the first). */
+  stamp?: boolean | undefined;
   /** Report token counts at the end (when the request asks for them). Default true. */
   usage?: boolean | undefined;
 }
@@ -74,6 +77,7 @@ export function scriptFromDirectives(request: ChatRequestRecord): ScriptedReply 
     tokenDelayMs: values.get("delay") ?? 0,
     failAfter: values.get("fail"),
     status: values.get("status"),
+    stamp: values.get("stamp") === 1,
   };
 }
 
@@ -150,7 +154,7 @@ export async function startScriptedChatServer(
         return;
       }
       if (i > 0 && reply.tokenDelayMs) await sleep(reply.tokenDelayMs);
-      send({ content: tokens[i] }, null);
+      send({ content: reply.stamp ? `${i === 0 ? "" : " "}${Date.now()}` : tokens[i] }, null);
     }
     send({}, tokens.length < reply.tokens.length ? "length" : "stop");
     if (body.stream_options?.include_usage && reply.usage !== false) {

@@ -1,0 +1,331 @@
+// `pnpm bench:chat`: AI replies relayed by GenFlow against the same replies read straight from the
+// provider, side by side in one run. The provider is the local OpenAI-compatible streaming server
+// (its own process); GenFlow is the real host (its own process, embedded PGlite unless told
+// otherwise); the subscribers are the SDK in this process. See docs/benchmarks.md for the method.
+//
+//   --replies <n>        replies per side for time to first token (default 60)
+//   --ttft <ms>          the provider's own time to first token (default 100)
+//   --tokens <n>         tokens of the throughput reply (default 4000)
+//   --streams <n>        concurrent streaming replies (default 200)
+//   --stream-tokens <n>  tokens per concurrent reply (default 200), one every --delay ms (default 20)
+//   --ramp <ms>          the concurrent replies start evenly over this time (default 2000), as
+//                        people's messages do; with the defaults all of them stream at once
+//                        from 2 s to 4 s
+//   --no-doc             do not update docs/benchmarks.md
+//   --cpu-prof <dir>     write a V8 CPU profile of the host's whole run into <dir>
+//
+// BENCH_CHAT_DATABASE_URL / BENCH_CHAT_REDIS_URL run the host on Postgres / Redis instead.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+import { createGenflowClient, type GenflowClient } from "@genflow/client";
+import { buildChatProviders, parseChatProviderEnv } from "@genflow/core/ai-chat";
+
+import { replaceDocSection } from "../doc-section";
+import { currentLoad, describeMachine, DOC_PATH } from "../report";
+
+const { values } = parseArgs({
+  options: {
+    replies: { type: "string", default: "60" },
+    ttft: { type: "string", default: "100" },
+    tokens: { type: "string", default: "4000" },
+    streams: { type: "string", default: "200" },
+    "stream-tokens": { type: "string", default: "200" },
+    ramp: { type: "string", default: "2000" },
+    delay: { type: "string", default: "20" },
+    "no-doc": { type: "boolean", default: false },
+    "cpu-prof": { type: "string" },
+  },
+});
+const REPLIES = Number(values.replies);
+const TTFT = Number(values.ttft);
+const TOKENS = Number(values.tokens);
+const STREAMS = Number(values.streams);
+const STREAM_TOKENS = Number(values["stream-tokens"]);
+const DELAY = Number(values.delay);
+const RAMP = Number(values.ramp);
+const DEFAULTS =
+  REPLIES === 60 &&
+  TTFT === 100 &&
+  TOKENS === 4000 &&
+  STREAMS === 200 &&
+  STREAM_TOKENS === 200 &&
+  DELAY === 20 &&
+  RAMP === 2000;
+
+/** Starts a bench script in its own Node process and returns its ready line. */
+async function child<T>(
+  script: string,
+  args: string[] = [],
+  nodeArgs: string[] = [],
+): Promise<{ ready: T; process: ChildProcess }> {
+  const file = fileURLToPath(new URL(script, import.meta.url));
+  const proc = spawn(
+    process.execPath,
+    [...nodeArgs, "--import", import.meta.resolve("tsx"), file, ...args],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  if (!proc.stdout) throw new Error("no stdout");
+  const lines = createInterface({ input: proc.stdout });
+  const line = await new Promise<string>((resolve, reject) => {
+    lines.once("line", resolve);
+    proc.once("exit", (code) =>
+      reject(new Error(`${script} exited (${code}) before it was ready`)),
+    );
+  });
+  lines.close();
+  proc.stdout.resume();
+  return { ready: JSON.parse(line) as T, process: proc };
+}
+
+const stop = (proc: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (proc.exitCode !== null) return resolve();
+    proc.once("exit", () => resolve());
+    proc.kill("SIGTERM");
+    setTimeout(() => proc.kill("SIGKILL"), 20_000).unref();
+  });
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index] ?? Number.NaN;
+}
+const summary = (samples: number[]) => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return {
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    n: sorted.length,
+  };
+};
+const median = (samples: number[]) => summary(samples).p50;
+
+/** One reply read straight from the provider with the same client GenFlow uses. */
+async function direct(providerUrl: string, content: string) {
+  const provider = buildChatProviders(
+    parseChatProviderEnv({
+      AI_PROVIDERS: JSON.stringify([
+        { id: "bench", baseUrl: providerUrl, models: [{ id: "scripted" }] },
+      ]),
+    }),
+  ).get("bench");
+  if (!provider) throw new Error("no provider");
+  const started = performance.now();
+  let first = Number.NaN;
+  let last = Number.NaN;
+  let text = "";
+  for await (const part of provider.stream({
+    model: "scripted",
+    messages: [{ role: "user", content }],
+    maxOutputTokens: 100_000,
+    signal: AbortSignal.timeout(120_000),
+  })) {
+    if (part.type !== "text") continue;
+    const now = performance.now();
+    if (Number.isNaN(first)) first = now;
+    last = now;
+    text += part.text;
+  }
+  return { ttftMs: first - started, streamMs: last - first, text };
+}
+
+/** One reply through GenFlow: `aiChat.send`, then `aiChat.onReply` until `done`. */
+async function relayed(
+  sdk: GenflowClient,
+  content: string,
+  onText?: (text: string, at: number) => void,
+) {
+  const started = performance.now();
+  const sent = await sdk.aiChat.send.mutate({ content });
+  let first = Number.NaN;
+  let last = Number.NaN;
+  let text = "";
+  const final = await new Promise<{ status: string; content: string }>((resolve, reject) => {
+    const subscription = sdk.aiChat.onReply.subscribe(
+      { messageId: sent.reply.id },
+      {
+        onData: ({ data }) => {
+          if (data.type === "text") {
+            const now = performance.now();
+            if (Number.isNaN(first)) first = now;
+            last = now;
+            text += data.text;
+            onText?.(data.text, Date.now());
+          } else {
+            subscription.unsubscribe();
+            resolve(data.message);
+          }
+        },
+        onError: (error) => {
+          subscription.unsubscribe();
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      },
+    );
+  });
+  return {
+    ttftMs: first - started,
+    streamMs: last - first,
+    text,
+    status: final.status,
+    stored: final.content,
+  };
+}
+
+const words = (n: number) =>
+  Array.from({ length: n }, (_, i) => `${i === 0 ? "" : " "}w${i + 1}`).join("");
+
+async function main() {
+  const machine = describeMachine();
+  const loadBefore = currentLoad();
+  console.log(
+    `bench:chat on ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}; load ${loadBefore.toFixed(2)}`,
+  );
+  const provider = await child<{ url: string }>("./provider.ts");
+  const profile = values["cpu-prof"];
+  const host = await child<{ url: string; key: string }>(
+    "./host.ts",
+    [provider.ready.url],
+    profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`] : [],
+  );
+  const sdk = createGenflowClient({ url: host.ready.url, apiKey: host.ready.key });
+  const failures: string[] = [];
+  try {
+    // Warm both paths up (JIT, connections, the tokenizer's first load in the host).
+    for (let i = 0; i < 5; i++) {
+      await direct(provider.ready.url, "[[tokens=20]]");
+      await relayed(sdk, "[[tokens=20]]");
+    }
+
+    // 1. Time to first token, alternating sides.
+    console.log(`▸ time to first token: ${REPLIES} replies per side, provider TTFT ${TTFT} ms`);
+    const ttft = { direct: [] as number[], genflow: [] as number[] };
+    for (let i = 0; i < REPLIES; i++) {
+      const message = `[[tokens=20 ttft=${TTFT}]]`;
+      ttft.direct.push((await direct(provider.ready.url, message)).ttftMs);
+      const through = await relayed(sdk, message);
+      if (through.text !== words(20) || through.status !== "completed")
+        failures.push("ttft reply incomplete");
+      ttft.genflow.push(through.ttftMs);
+    }
+    const ttftDirect = summary(ttft.direct);
+    const ttftGenflow = summary(ttft.genflow);
+    const addedTtft = ttftGenflow.p50 - ttftDirect.p50;
+    console.log(
+      `  direct p50 ${ttftDirect.p50.toFixed(1)} ms, GenFlow p50 ${ttftGenflow.p50.toFixed(1)} ms → +${addedTtft.toFixed(1)} ms`,
+    );
+
+    // 2. Throughput of one long reply the provider sends as fast as it can.
+    console.log(`▸ throughput: ${TOKENS} tokens, 3 times per side`);
+    const rate = { direct: [] as number[], genflow: [] as number[] };
+    for (let i = 0; i < 3; i++) {
+      const message = `[[tokens=${TOKENS}]]`;
+      const d = await direct(provider.ready.url, message);
+      rate.direct.push(TOKENS / ((d.ttftMs + d.streamMs) / 1000));
+      const g = await relayed(sdk, message);
+      if (g.text !== words(TOKENS) || g.stored !== words(TOKENS))
+        failures.push("throughput reply incomplete");
+      rate.genflow.push(TOKENS / ((g.ttftMs + g.streamMs) / 1000));
+    }
+    const rateDirect = median(rate.direct);
+    const rateGenflow = median(rate.genflow);
+    console.log(
+      `  direct ${rateDirect.toFixed(0)} tokens/s, GenFlow ${rateGenflow.toFixed(0)} tokens/s → ${((rateGenflow / rateDirect) * 100).toFixed(1)}%`,
+    );
+
+    // 3. Concurrent replies: each token carries the time the provider sent it.
+    console.log(
+      `▸ ${STREAMS} concurrent replies, ${STREAM_TOKENS} tokens each, one every ${DELAY} ms, started over ${RAMP} ms`,
+    );
+    const latencies: number[] = [];
+    let errors = 0;
+    let incomplete = 0;
+    let streaming = 0;
+    let peak = 0;
+    const concurrentStarted = performance.now();
+    await Promise.all(
+      Array.from({ length: STREAMS }, async (_, index) => {
+        await new Promise((resolve) => setTimeout(resolve, (RAMP * index) / STREAMS));
+        let counted = false;
+        try {
+          let buffer = "";
+          const result = await relayed(
+            sdk,
+            `[[tokens=${STREAM_TOKENS} delay=${DELAY} stamp=1]]`,
+            (text, at) => {
+              if (!counted) {
+                counted = true;
+                streaming += 1;
+                peak = Math.max(peak, streaming);
+              }
+              buffer += text;
+              // Every complete stamp in the text so far (the last one may still be growing).
+              const parts = buffer.split(" ");
+              buffer = parts.pop() ?? "";
+              for (const part of parts) if (part) latencies.push(at - Number(part));
+            },
+          );
+          if (buffer) latencies.push(Date.now() - Number(buffer));
+          if (result.status !== "completed" || result.text.split(" ").length !== STREAM_TOKENS)
+            incomplete += 1;
+        } catch (error) {
+          if (errors === 0) console.error(`  first error: ${String(error)}`);
+          errors += 1;
+        } finally {
+          if (counted) streaming -= 1;
+        }
+      }),
+    );
+    const concurrentSeconds = (performance.now() - concurrentStarted) / 1000;
+    const chunk = summary(latencies);
+    console.log(
+      `  chunk latency p50 ${chunk.p50} ms, p99 ${chunk.p99} ms over ${chunk.n} tokens; errors ${errors}, incomplete ${incomplete}; at most ${peak} streaming at once; ${concurrentSeconds.toFixed(1)} s`,
+    );
+
+    const goals = {
+      ttft: addedTtft < 20,
+      throughput: rateGenflow / rateDirect >= 0.9,
+      concurrent: errors === 0 && incomplete === 0 && chunk.p99 < 100 && peak === STREAMS,
+    };
+    const loadAfter = currentLoad();
+    const report = [
+      `Latest full run: **${new Date().toISOString().replace(/\.\d+Z$/, "Z")}**`,
+      "",
+      `- Machine: ${machine.cpus} × ${machine.cpuModel} (\`nproc\` = ${machine.cpus}), ${machine.platform}, Node ${machine.node}`,
+      `- Load average (1 min) before: ${loadBefore.toFixed(2)}; after: ${loadAfter.toFixed(2)}`,
+      `- Host: ${process.env["BENCH_CHAT_DATABASE_URL"] ? "Postgres" : "embedded PGlite"}, ${process.env["BENCH_CHAT_REDIS_URL"] ? "Redis" : "in-process pub/sub"}; provider, host and subscribers in three processes`,
+      "",
+      "| Measure | Direct from the provider | Through GenFlow | Result |",
+      "| --- | ---: | ---: | ---: |",
+      `| Time to first token, p50 (provider's own: ${TTFT} ms) | ${ttftDirect.p50.toFixed(1)} ms | ${ttftGenflow.p50.toFixed(1)} ms | +${addedTtft.toFixed(1)} ms |`,
+      `| Time to first token, p90 / p99 | ${ttftDirect.p90.toFixed(1)} / ${ttftDirect.p99.toFixed(1)} ms | ${ttftGenflow.p90.toFixed(1)} / ${ttftGenflow.p99.toFixed(1)} ms | |`,
+      `| Throughput, one ${TOKENS}-token reply (median of 3) | ${rateDirect.toFixed(0)} tokens/s | ${rateGenflow.toFixed(0)} tokens/s | ${((rateGenflow / rateDirect) * 100).toFixed(1)}% |`,
+      `| ${STREAMS} replies × ${STREAM_TOKENS} tokens every ${DELAY} ms, started over ${RAMP} ms (at most ${peak} at once): chunk latency p50 / p99 | | ${chunk.p50} / ${chunk.p99} ms | ${errors} errors, ${incomplete} incomplete |`,
+      "",
+      `- **Goal: added time to first token under 20 ms (p50): ${goals.ttft ? "PASS" : "FAIL"} (+${addedTtft.toFixed(1)} ms).**`,
+      `- **Goal: relay throughput at least 90% of direct: ${goals.throughput ? "PASS" : "FAIL"} (${((rateGenflow / rateDirect) * 100).toFixed(1)}%).**`,
+      `- **Goal: ${STREAMS} concurrent streaming replies on one server process with no errors and chunk latency p99 under 100 ms: ${goals.concurrent ? "PASS" : "FAIL"} (p99 ${chunk.p99} ms, ${errors} errors, ${incomplete} incomplete).**`,
+    ].join("\n");
+    console.log(`\n${report}`);
+    if (failures.length > 0) {
+      console.error(`\nFailures: ${[...new Set(failures)].join("; ")}`);
+      process.exitCode = 1;
+    } else if (!values["no-doc"] && DEFAULTS) {
+      const start = "<!-- bench:chat results: start (written by `pnpm bench:chat`) -->";
+      const end = "<!-- bench:chat results: end -->";
+      replaceDocSection(DOC_PATH, `${start}\n\n${report}\n\n${end}`, start, end);
+      console.log("docs/benchmarks.md updated");
+    }
+  } finally {
+    await stop(host.process);
+    await stop(provider.process);
+  }
+}
+
+await main();
