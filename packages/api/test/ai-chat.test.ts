@@ -148,4 +148,30 @@ describe("aiChat", () => {
     );
     expect(code).toBe("NOT_FOUND");
   });
+
+  it("composes, saves and renders system prompts", async () => {
+    const api = h.caller({ cookie: user.cookie });
+    const { content } = await api.aiChat.prompts.compose({
+      role: "a tutor for {{subject}}",
+      tone: "patient",
+    });
+    expect(content).toBe("You are a tutor for {{subject}}.\n\n## Tone\nWrite in a patient tone.");
+    const empty = await h.http("query", "aiChat.prompts.compose", {}, { cookie: user.cookie });
+    expect(empty.status).toBe(400);
+    expect(empty.error?.message).toBe("Describe at least the role or the goal");
+    const saved = await api.aiChat.prompts.save({ name: "Tutor", content });
+    const rendered = await api.aiChat.prompts.render({
+      id: saved.id,
+      values: { subject: "algebra" },
+    });
+    expect(rendered.text.startsWith("You are a tutor for algebra.")).toBe(true);
+    const missing = await h.http(
+      "query",
+      "aiChat.prompts.render",
+      { id: saved.id },
+      { cookie: user.cookie },
+    );
+    expect(missing.status).toBe(400);
+    expect(missing.error?.details).toMatchObject({ missing: ["subject"] });
+  });
 });

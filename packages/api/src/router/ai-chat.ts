@@ -1,5 +1,18 @@
 import {
   chatUsage,
+  composeSystemPrompt,
+  deletePrompt,
+  getPrompt,
+  ListPromptsInput,
+  listPrompts,
+  PromptBrief,
+  PromptIdInput,
+  RefinePromptInput,
+  refinePrompt,
+  RenderPromptInput,
+  renderPrompt,
+  SavePromptInput,
+  savePrompt,
   continueReply,
   ConversationIdInput,
   deleteConversation,
@@ -61,6 +74,37 @@ const conversationsRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => deleteConversation(chatOf(ctx), { userId: ctx.user.id, input })),
 });
 
+/** The system prompt generator and the library of saved prompts. */
+const promptsRouter = createTRPCRouter({
+  /** A structured system prompt from a brief (role, goal, audience, rules, tone, format, examples). */
+  compose: protectedProcedure
+    .input(PromptBrief)
+    .query(({ input }) => ({ content: composeSystemPrompt(input) })),
+  /** The model improves a prompt; the answer streams as a reply in a new conversation (`onReply`). */
+  refine: replyProcedure
+    .input(RefinePromptInput)
+    .mutation(({ ctx, input }) => refinePrompt(chatOf(ctx), { userId: ctx.user.id, input })),
+  /** Your saved prompts, most recently changed first. */
+  list: protectedProcedure
+    .input(ListPromptsInput.prefault({}))
+    .query(({ ctx, input }) => listPrompts(chatOf(ctx), { userId: ctx.user.id, input })),
+  /** A saved prompt with every version. */
+  byId: protectedProcedure
+    .input(PromptIdInput)
+    .query(({ ctx, input }) => getPrompt(chatOf(ctx), { userId: ctx.user.id, input })),
+  /** Saves a new prompt, or a new version of one (when its text changed). */
+  save: protectedProcedure
+    .input(SavePromptInput)
+    .mutation(({ ctx, input }) => savePrompt(chatOf(ctx), { userId: ctx.user.id, input })),
+  delete: protectedProcedure
+    .input(PromptIdInput)
+    .mutation(({ ctx, input }) => deletePrompt(chatOf(ctx), { userId: ctx.user.id, input })),
+  /** A saved prompt's text with its `{{variables}}` filled in, ready to be a system prompt. */
+  render: protectedProcedure
+    .input(RenderPromptInput)
+    .query(({ ctx, input }) => renderPrompt(chatOf(ctx), { userId: ctx.user.id, input })),
+});
+
 export const aiChatRouter = createTRPCRouter({
   /** The configured providers and their models (never their keys), and the default model. */
   providers: protectedProcedure.query(({ ctx }) => {
@@ -84,6 +128,7 @@ export const aiChatRouter = createTRPCRouter({
   usage: protectedProcedure.query(({ ctx }) => chatUsage(chatOf(ctx), { userId: ctx.user.id })),
 
   conversations: conversationsRouter,
+  prompts: promptsRouter,
 
   /**
    * Sends a message and starts the reply on the server (it goes on if the page closes); follow

@@ -25,3 +25,20 @@ export {
   type StartedReply,
 } from "./replies";
 export { streamReply, type ReplyEvent } from "./stream-reply";
+export {
+  PromptBrief,
+  SavePromptInput,
+  PromptIdInput,
+  ListPromptsInput,
+  RenderPromptInput,
+  RefinePromptInput,
+  composeSystemPrompt,
+  promptVariables,
+  savePrompt,
+  listPrompts,
+  getPrompt,
+  deletePrompt,
+  renderPrompt,
+  refinePrompt,
+  type SavedPrompt,
+} from "./prompts";

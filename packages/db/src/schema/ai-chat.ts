@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 
 import { user } from "./auth";
 
@@ -105,3 +105,54 @@ export const chatMessages = pgTable(
 
 export type ChatConversationRow = typeof chatConversations.$inferSelect;
 export type ChatMessageRow = typeof chatMessages.$inferSelect;
+
+/** What a saved system prompt was composed from (the generator's brief). */
+export interface PromptBriefRecord {
+  role?: string;
+  goal?: string;
+  audience?: string;
+  constraints?: string[];
+  tone?: string;
+  outputFormat?: string;
+  examples?: { input: string; output: string }[];
+}
+
+/** A user's saved system prompts; every change of text is a new version. */
+export const chatPrompts = pgTable(
+  "chat_prompts",
+  {
+    /** A UUID. */
+    id: text().primaryKey(),
+    userId: text()
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    name: text().notNull(),
+    /** The newest version's number. */
+    latestVersion: integer().notNull().default(1),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index("chat_prompts_user_updated_idx").on(table.userId, table.updatedAt)],
+);
+
+export const chatPromptVersions = pgTable(
+  "chat_prompt_versions",
+  {
+    promptId: text()
+      .notNull()
+      .references(() => chatPrompts.id, { onDelete: "cascade" }),
+    version: integer().notNull(),
+    content: text().notNull(),
+    /** The `{{variables}}` the text uses, in order of first use. */
+    variables: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    brief: jsonb().$type<PromptBriefRecord | null>(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.promptId, table.version] })],
+);
+
+export type ChatPromptRow = typeof chatPrompts.$inferSelect;
+export type ChatPromptVersionRow = typeof chatPromptVersions.$inferSelect;
