@@ -1,4 +1,10 @@
 import {
+  ArticleConversationInput,
+  assistArticle,
+  AssistArticleInput,
+  decideProposal,
+  DecideProposalInput,
+  getArticleConversation,
   chatUsage,
   composeSystemPrompt,
   deletePrompt,
@@ -105,6 +111,25 @@ const promptsRouter = createTRPCRouter({
     .query(({ ctx, input }) => renderPrompt(chatOf(ctx), { userId: ctx.user.id, input })),
 });
 
+/** The assistant in the article editor: questions about the article, and proposals to accept. */
+const articleAssistantRouter = createTRPCRouter({
+  /** Your assistant conversation for an article you edit (null before the first request). */
+  conversation: protectedProcedure
+    .input(ArticleConversationInput)
+    .query(({ ctx, input }) => getArticleConversation(chatOf(ctx), { actor: ctx.user, input })),
+  /**
+   * Ask about the article (`chat`) or for a proposal: `summarise`, `titles`, `rewrite` (a
+   * selected passage of the body) or `continue`. The reply streams through `onReply`.
+   */
+  assist: replyProcedure
+    .input(AssistArticleInput)
+    .mutation(({ ctx, input }) => assistArticle(chatOf(ctx), { actor: ctx.user, input })),
+  /** Accept a proposal (a new revision of the article) or reject it. */
+  decide: protectedProcedure
+    .input(DecideProposalInput)
+    .mutation(({ ctx, input }) => decideProposal(chatOf(ctx), { actor: ctx.user, input })),
+});
+
 export const aiChatRouter = createTRPCRouter({
   /** The configured providers and their models (never their keys), and the default model. */
   providers: protectedProcedure.query(({ ctx }) => {
@@ -129,6 +154,7 @@ export const aiChatRouter = createTRPCRouter({
 
   conversations: conversationsRouter,
   prompts: promptsRouter,
+  article: articleAssistantRouter,
 
   /**
    * Sends a message and starts the reply on the server (it goes on if the page closes); follow

@@ -1,5 +1,5 @@
 import { schema } from "@genflow/db";
-import { and, asc, desc, eq, ilike, lt, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, ilike, isNull, lt, or, sql } from "drizzle-orm";
 import { z } from "zod";
 
 import { DomainError, notFound } from "../errors";
@@ -47,7 +47,8 @@ export async function listConversations(
   params: { userId: string; input: ListConversationsInput },
 ): Promise<{ items: ChatConversation[]; nextCursor: string | null }> {
   const input = parseInput(ListConversationsInput, params.input, "Invalid conversation query");
-  const conditions = [eq(chatConversations.userId, params.userId)];
+  // The article assistant's conversations live with their articles.
+  const conditions = [eq(chatConversations.userId, params.userId), isNull(chatConversations.articleId)];
   if (input.cursor) {
     const [updatedAt, id] = decodeOpaqueCursor(input.cursor, ListCursor);
     const at = new Date(updatedAt);

@@ -42,3 +42,12 @@ export {
   refinePrompt,
   type SavedPrompt,
 } from "./prompts";
+export {
+  ARTICLE_ACTIONS,
+  AssistArticleInput,
+  ArticleConversationInput,
+  DecideProposalInput,
+  assistArticle,
+  decideProposal,
+  getArticleConversation,
+} from "./article-assistant";

@@ -20,6 +20,7 @@ export function toChatMessage(row: schema.ChatMessageRow): ChatMessage {
     cost: row.costMicros === null ? null : row.costMicros / 1_000_000,
     error: row.errorCode === null ? null : { code: row.errorCode, message: row.errorMessage ?? "" },
     stoppedBy: row.stoppedBy,
+    proposal: row.proposal,
     createdAt: row.createdAt,
     finishedAt: row.finishedAt,
   };
@@ -35,6 +36,7 @@ export function toChatConversation(row: schema.ChatConversationRow): ChatConvers
     systemPrompt: row.systemPrompt,
     params: row.params,
     currentLeafId: row.currentLeafId,
+    articleId: row.articleId,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };

@@ -103,6 +103,8 @@ export interface ChatMessage {
   cost: number | null;
   error: { code: string; message: string } | null;
   stoppedBy: string | null;
+  /** For the article assistant's replies: the change proposed and the author's decision. */
+  proposal: schema.ArticleProposalRecord | null;
   createdAt: Date;
   finishedAt: Date | null;
 }
@@ -116,6 +118,8 @@ export interface ChatConversation {
   systemPrompt: string;
   params: ChatParams;
   currentLeafId: string | null;
+  /** The article this conversation helps write (the article assistant's), or null. */
+  articleId: string | null;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 
+import { articles } from "./articles";
 import { user } from "./auth";
 
 export const CHAT_ROLES = ["user", "assistant"] as const;
@@ -16,6 +17,20 @@ export const CHAT_MESSAGE_STATUSES = [
 export type ChatMessageStatusValue = (typeof CHAT_MESSAGE_STATUSES)[number];
 
 /** Sampling settings a reply was asked for (what the provider received). */
+/**
+ * A reply the article assistant produced for an article: what it would change, and what the
+ * author decided. `selection` is the passage of the body a rewrite replaces.
+ */
+export interface ArticleProposalRecord {
+  articleId: string;
+  action: "summarise" | "titles" | "rewrite" | "continue";
+  target: "excerpt" | "title" | "selection" | "append";
+  selection?: { start: number; end: number; text: string };
+  state: "pending" | "accepted" | "rejected";
+  /** The article's version the accepted proposal made. */
+  acceptedVersion?: number;
+}
+
 export interface ChatParamsRecord {
   temperature?: number;
   maxOutputTokens?: number;
@@ -46,10 +61,15 @@ export const chatConversations = pgTable(
     systemPrompt: text().notNull().default(""),
     params: jsonb().$type<ChatParamsRecord>().notNull().default({}),
     currentLeafId: text(),
+    /** The article this conversation helps write (the article assistant), if any. */
+    articleId: text().references(() => articles.id, { onDelete: "cascade" }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [index("chat_conversations_user_updated_idx").on(table.userId, table.updatedAt)],
+  (table) => [
+    index("chat_conversations_user_updated_idx").on(table.userId, table.updatedAt),
+    index("chat_conversations_article_idx").on(table.articleId, table.userId),
+  ],
 );
 
 /**
@@ -86,6 +106,8 @@ export const chatMessages = pgTable(
     costMicros: integer(),
     errorCode: text(),
     errorMessage: text(),
+    /** What the article assistant proposes with this reply, and the author's decision. */
+    proposal: jsonb().$type<ArticleProposalRecord | null>(),
     /** Who stopped the reply (a user id), if someone did. */
     stoppedBy: text(),
     /** The process writing the reply and its last sign of life, while `streaming`. */
