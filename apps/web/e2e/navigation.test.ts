@@ -73,6 +73,7 @@ describe("navigation lists only what the caller can use", () => {
           "nav-studio",
           "nav-cutout",
           "nav-articles",
+          "nav-chat",
           "nav-tasks",
           "nav-api-keys",
           "nav-panel",
@@ -82,6 +83,7 @@ describe("navigation lists only what the caller can use", () => {
           "nav-studio",
           "nav-cutout",
           "nav-articles",
+          "nav-chat",
           "nav-tasks",
           "nav-api-keys",
         ]);
@@ -109,6 +111,7 @@ describe("navigation lists only what the caller can use", () => {
           "nav-studio",
           "nav-cutout",
           "nav-articles",
+          "nav-chat",
           "nav-tasks",
           "nav-api-keys",
           "nav-panel",

@@ -11,6 +11,7 @@ const StudioPage = lazy(() => import("../features/studio"));
 const CutoutPage = lazy(() => import("../features/cutout"));
 const TasksPage = lazy(() => import("../features/tasks"));
 const ArticlesPage = lazy(() => import("../features/articles"));
+const ChatPage = lazy(() => import("../features/chat"));
 const ArticleEditorPage = lazy(() =>
   import("../features/articles").then((m) => ({ default: m.ArticleEditorPage })),
 );
@@ -88,6 +89,15 @@ export function ArticleReadRoute() {
   return (
     <Suspense fallback={<FullPageLoader />}>
       <ArticleReadPage />
+    </Suspense>
+  );
+}
+
+/** The AI chat (a new conversation, or one by id), loaded on demand. */
+export function ChatRoute() {
+  return (
+    <Suspense fallback={<FullPageLoader />}>
+      <ChatPage />
     </Suspense>
   );
 }

@@ -9,6 +9,7 @@ import {
   ArticleEditorRoute,
   ArticleReadRoute,
   ArticlesRoute,
+  ChatRoute,
   CutoutRoute,
   HomeRoute,
   PanelRoute,
@@ -50,6 +51,12 @@ export function createRouter() {
             { path: "/tasks", element: <TasksRoute /> },
             { path: "/articles", element: <ArticlesRoute /> },
             { path: "/articles/:id", element: <ArticleEditorRoute /> },
+            {
+              // One page for the list and every conversation: moving between them keeps the list.
+              path: "/chat",
+              element: <ChatRoute />,
+              children: [{ index: true }, { path: ":conversationId" }],
+            },
             { path: "/panel", element: <PanelRoute /> },
             { path: "*", element: <NotFoundPage /> },
           ],

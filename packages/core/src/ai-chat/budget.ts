@@ -1,3 +1,5 @@
+import { LRUCache } from "lru-cache";
+
 import type { ChatModelInfo, ChatTurn } from "./providers/ports";
 
 /** Tokens a chat format adds around each message (role markers), as OpenAI documents for its models. */
@@ -17,6 +19,19 @@ export function tokenCounter(): Promise<Counter> {
     (module) => (text: string) => module.countTokens(text),
   );
   return counter;
+}
+
+/** Token counts of stored messages (which never change once written), by id and length. */
+const messageTokens = new LRUCache<string, number>({ max: 50_000 });
+
+function countMessage(count: Counter, message: BudgetMessage): number {
+  const key = `${message.id}:${message.content.length}`;
+  let tokens = messageTokens.get(key);
+  if (tokens === undefined) {
+    tokens = count(message.content) + TOKENS_PER_MESSAGE;
+    messageTokens.set(key, tokens);
+  }
+  return tokens;
 }
 
 /** One message of the history the budgeter may send. */
@@ -70,14 +85,15 @@ export async function budgetContext(input: {
   for (let index = history.length - 1; index >= 0; index--) {
     const message = history[index];
     if (!message) continue;
-    const tokens = count(message.content) + TOKENS_PER_MESSAGE;
+    const tokens = countMessage(count, message);
     if (used + tokens > available && index < history.length - 1) break;
     used += tokens;
     first = index;
   }
   // A history should start with the user's words, not with an answer to something left out.
   while (first < history.length - 1 && history[first]?.role === "assistant") {
-    used -= count(history[first]?.content ?? "") + TOKENS_PER_MESSAGE;
+    const dropped = history[first];
+    if (dropped) used -= countMessage(count, dropped);
     first++;
   }
   const kept = history.slice(first);

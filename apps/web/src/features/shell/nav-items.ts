@@ -3,6 +3,7 @@ import {
   KeyRound,
   LayoutDashboard,
   ListChecks,
+  MessagesSquare,
   Palette,
   Scissors,
   SquareTerminal,
@@ -17,6 +18,7 @@ export interface NavItem {
     | "nav.studio"
     | "nav.cutout"
     | "nav.articles"
+    | "nav.chat"
     | "nav.tasks"
     | "nav.apiKeys"
     | "nav.panel";
@@ -34,6 +36,7 @@ export function navItems({ panel }: { panel: boolean }): NavItem[] {
     { to: "/studio", icon: Palette, label: "nav.studio" },
     { to: "/cutout", icon: Scissors, label: "nav.cutout" },
     { to: "/articles", icon: FileText, label: "nav.articles" },
+    { to: "/chat", icon: MessagesSquare, label: "nav.chat" },
     { to: "/tasks", icon: ListChecks, label: "nav.tasks" },
     { to: "/api-keys", icon: KeyRound, label: "nav.apiKeys" },
   ];

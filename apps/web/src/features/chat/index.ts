@@ -1,0 +1,1 @@
+export { ChatPage as default, ChatPage } from "./chat-page";
