@@ -7,7 +7,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 
 import { createGenflowClient } from "@genflow/client";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+
 import { pino } from "pino";
+import postgres from "postgres";
 
 import { loadEnv } from "../../src/env";
 import { createServer } from "../../src/server";
@@ -16,6 +19,22 @@ const providerUrl = process.argv[2];
 if (!providerUrl) throw new Error("usage: host.ts <provider base URL>");
 const ORIGIN = "http://localhost:3000";
 const dataDir = await mkdtemp(path.join(tmpdir(), "genflow-bench-chat-"));
+// On Postgres, a throwaway database of its own, dropped on exit.
+const adminUrl = process.env["BENCH_CHAT_DATABASE_URL"];
+let databaseUrl: string | undefined;
+let dropDatabase = () => Promise.resolve();
+if (adminUrl) {
+  const name = `genflow_bench_chat_${randomBytes(4).toString("hex")}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => undefined });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  databaseUrl = url.toString();
+  dropDatabase = async () => {
+    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    await admin.end({ timeout: 5 });
+  };
+}
 const env = loadEnv({
   NODE_ENV: "production",
   HOST: "127.0.0.1",
@@ -25,7 +44,7 @@ const env = loadEnv({
   AUTH_SECRET: randomBytes(32).toString("base64url"),
   LOG_LEVEL: "info",
   SERVE_WEB: "false",
-  DATABASE_URL: process.env["BENCH_CHAT_DATABASE_URL"],
+  DATABASE_URL: databaseUrl,
   REDIS_URL: process.env["BENCH_CHAT_REDIS_URL"],
   AI_PROVIDERS: JSON.stringify([
     { id: "bench", baseUrl: providerUrl, models: [{ id: "scripted", contextWindow: 32_768 }] },
@@ -61,12 +80,21 @@ await browser.auth.signUp.mutate({
 });
 const { key } = await browser.auth.apiKeys.create.mutate({ name: "bench-chat" });
 process.stdout.write(`${JSON.stringify({ url, key })}\n`);
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
+process.on("SIGUSR2", () => {
+  process.stderr.write(
+    `  host event-loop delay p50 ${(loop.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms, max ${(loop.max / 1e6).toFixed(0)} ms\n`,
+  );
+  loop.reset();
+});
 
 process.once("SIGTERM", () => {
   void (async () => {
     await server.close();
     logDestination.flushSync();
     await rm(dataDir, { recursive: true, force: true });
+    await dropDatabase();
     process.exit(0);
   })();
 });

@@ -16,6 +16,7 @@
 //
 // BENCH_CHAT_DATABASE_URL / BENCH_CHAT_REDIS_URL run the host on Postgres / Redis instead.
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -82,6 +83,16 @@ async function child<T>(
   return { ready: JSON.parse(line) as T, process: proc };
 }
 
+/** CPU seconds a process has used (Linux /proc; 0 elsewhere). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 const stop = (proc: ChildProcess) =>
   new Promise<void>((resolve) => {
     if (proc.exitCode !== null) return resolve();
@@ -140,9 +151,11 @@ async function relayed(
   sdk: GenflowClient,
   content: string,
   onText?: (text: string, at: number) => void,
+  conversationId?: string,
 ) {
   const started = performance.now();
-  const sent = await sdk.aiChat.send.mutate({ content });
+  const sent = await sdk.aiChat.send.mutate({ content, conversationId });
+  const sentAt = performance.now();
   let first = Number.NaN;
   let last = Number.NaN;
   let text = "";
@@ -175,6 +188,8 @@ async function relayed(
     text,
     status: final.status,
     stored: final.content,
+    conversationId: sent.conversation.id,
+    sendMs: sentAt - started,
   };
 }
 
@@ -192,7 +207,7 @@ async function main() {
   const host = await child<{ url: string; key: string }>(
     "./host.ts",
     [provider.ready.url],
-    profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`] : [],
+    [...(profile ? ["--cpu-prof", `--cpu-prof-dir=${profile}`] : [])],
   );
   const sdk = createGenflowClient({ url: host.ready.url, apiKey: host.ready.key });
   const failures: string[] = [];
@@ -243,12 +258,30 @@ async function main() {
     console.log(
       `▸ ${STREAMS} concurrent replies, ${STREAM_TOKENS} tokens each, one every ${DELAY} ms, started over ${RAMP} ms`,
     );
+    // Each reply continues a conversation of its own, started (and titled) beforehand, as when
+    // 200 people are chatting at once.
+    const conversations: string[] = [];
+    for (let i = 0; i < STREAMS; i += 20) {
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(20, STREAMS - i) }, () => relayed(sdk, "[[tokens=3]] Hello")),
+      );
+      conversations.push(...batch.map((reply) => reply.conversationId));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
     const latencies: number[] = [];
+    const sendTimes: number[] = [];
+    const firstTimes: number[] = [];
     let errors = 0;
     let incomplete = 0;
     let streaming = 0;
     let peak = 0;
     const concurrentStarted = performance.now();
+    host.process.kill("SIGUSR2");
+    const cpuBefore = {
+      host: cpuSeconds(host.process.pid),
+      provider: cpuSeconds(provider.process.pid),
+      client: process.cpuUsage(),
+    };
     await Promise.all(
       Array.from({ length: STREAMS }, async (_, index) => {
         await new Promise((resolve) => setTimeout(resolve, (RAMP * index) / STREAMS));
@@ -265,13 +298,15 @@ async function main() {
                 peak = Math.max(peak, streaming);
               }
               buffer += text;
-              // Every complete stamp in the text so far (the last one may still be growing).
+              // Every complete stamp so far: a time in ms since the epoch has 13 digits.
               const parts = buffer.split(" ");
-              buffer = parts.pop() ?? "";
+              buffer = parts.at(-1)?.length === 13 ? "" : (parts.pop() ?? "");
               for (const part of parts) if (part) latencies.push(at - Number(part));
             },
+            conversations[index],
           );
-          if (buffer) latencies.push(Date.now() - Number(buffer));
+          sendTimes.push(result.sendMs);
+          firstTimes.push(result.ttftMs);
           if (result.status !== "completed" || result.text.split(" ").length !== STREAM_TOKENS)
             incomplete += 1;
         } catch (error) {
@@ -283,6 +318,20 @@ async function main() {
       }),
     );
     const concurrentSeconds = (performance.now() - concurrentStarted) / 1000;
+    host.process.kill("SIGUSR2");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    console.log(
+      `  send p50/p99 ${summary(sendTimes).p50.toFixed(0)}/${summary(sendTimes).p99.toFixed(0)} ms; first text p50/p99 ${summary(firstTimes).p50.toFixed(0)}/${summary(firstTimes).p99.toFixed(0)} ms`,
+    );
+    const clientCpu = process.cpuUsage(cpuBefore.client);
+    const cpuShare = {
+      host: (cpuSeconds(host.process.pid) - cpuBefore.host) / concurrentSeconds,
+      provider: (cpuSeconds(provider.process.pid) - cpuBefore.provider) / concurrentSeconds,
+      client: (clientCpu.user + clientCpu.system) / 1e6 / concurrentSeconds,
+    };
+    console.log(
+      `  CPU (share of one core): host ${(cpuShare.host * 100).toFixed(0)}%, provider ${(cpuShare.provider * 100).toFixed(0)}%, subscribers ${(cpuShare.client * 100).toFixed(0)}%`,
+    );
     const chunk = summary(latencies);
     console.log(
       `  chunk latency p50 ${chunk.p50} ms, p99 ${chunk.p99} ms over ${chunk.n} tokens; errors ${errors}, incomplete ${incomplete}; at most ${peak} streaming at once; ${concurrentSeconds.toFixed(1)} s`,
@@ -306,6 +355,8 @@ async function main() {
       `| Time to first token, p50 (provider's own: ${TTFT} ms) | ${ttftDirect.p50.toFixed(1)} ms | ${ttftGenflow.p50.toFixed(1)} ms | +${addedTtft.toFixed(1)} ms |`,
       `| Time to first token, p90 / p99 | ${ttftDirect.p90.toFixed(1)} / ${ttftDirect.p99.toFixed(1)} ms | ${ttftGenflow.p90.toFixed(1)} / ${ttftGenflow.p99.toFixed(1)} ms | |`,
       `| Throughput, one ${TOKENS}-token reply (median of 3) | ${rateDirect.toFixed(0)} tokens/s | ${rateGenflow.toFixed(0)} tokens/s | ${((rateGenflow / rateDirect) * 100).toFixed(1)}% |`,
+      `| ${STREAMS} replies: sending the message (\`aiChat.send\`), p50 / p99 | | ${summary(sendTimes).p50.toFixed(0)} / ${summary(sendTimes).p99.toFixed(0)} ms | |`,
+      `| ${STREAMS} replies: CPU during the run (share of one core) | provider ${(cpuShare.provider * 100).toFixed(0)}% | host ${(cpuShare.host * 100).toFixed(0)}%, subscribers ${(cpuShare.client * 100).toFixed(0)}% | |`,
       `| ${STREAMS} replies × ${STREAM_TOKENS} tokens every ${DELAY} ms, started over ${RAMP} ms (at most ${peak} at once): chunk latency p50 / p99 | | ${chunk.p50} / ${chunk.p99} ms | ${errors} errors, ${incomplete} incomplete |`,
       "",
       `- **Goal: added time to first token under 20 ms (p50): ${goals.ttft ? "PASS" : "FAIL"} (+${addedTtft.toFixed(1)} ms).**`,

@@ -48,7 +48,10 @@ export async function listConversations(
 ): Promise<{ items: ChatConversation[]; nextCursor: string | null }> {
   const input = parseInput(ListConversationsInput, params.input, "Invalid conversation query");
   // The article assistant's conversations live with their articles.
-  const conditions = [eq(chatConversations.userId, params.userId), isNull(chatConversations.articleId)];
+  const conditions = [
+    eq(chatConversations.userId, params.userId),
+    isNull(chatConversations.articleId),
+  ];
   if (input.cursor) {
     const [updatedAt, id] = decodeOpaqueCursor(input.cursor, ListCursor);
     const at = new Date(updatedAt);

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 
 import { schema } from "@genflow/db";
-import { and, eq, gte, ne, sql } from "drizzle-orm";
+import { and, eq, ne } from "drizzle-orm";
 
 import { DomainError, notFound } from "../errors";
 import { parseInput } from "../validation";
@@ -11,7 +11,7 @@ import { checkSystemPrompt, loadConversation, loadMessages } from "./conversatio
 import type { AiChatDeps } from "./deps";
 import { resolveModel } from "./models";
 import type { ChatModelInfo, ChatProvider } from "./providers/ports";
-import type { ReplyEndStatus } from "./reply-runner";
+import { utcDay, type ReplyEndStatus } from "./reply-runner";
 import { toChatConversation, toChatMessage } from "./rows";
 import {
   EditMessageInput,
@@ -24,7 +24,7 @@ import {
   type ChatParams,
 } from "./schemas";
 
-const { chatConversations, chatMessages } = schema;
+const { chatConversations, chatMessages, chatUsage: chatUsageTable } = schema;
 type MessageRow = schema.ChatMessageRow;
 type ConversationRow = schema.ChatConversationRow;
 
@@ -44,13 +44,11 @@ export async function chatUsage(
   const now = deps.clock.now();
   const dayStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
   const [row] = await deps.db
-    .select({
-      used: sql<string>`coalesce(sum(coalesce(${chatMessages.inputTokens}, 0) + coalesce(${chatMessages.outputTokens}, 0)), 0)`,
-    })
-    .from(chatMessages)
-    .where(and(eq(chatMessages.userId, params.userId), gte(chatMessages.createdAt, dayStart)));
+    .select({ used: chatUsageTable.tokens })
+    .from(chatUsageTable)
+    .where(and(eq(chatUsageTable.userId, params.userId), eq(chatUsageTable.day, utcDay(now))));
   return {
-    usedToday: Number(row?.used ?? 0),
+    usedToday: row?.used ?? 0,
     dailyLimit: deps.chat.limits.dailyTokensPerUser,
     resetsAt: new Date(dayStart.getTime() + 86_400_000),
   };
@@ -228,8 +226,25 @@ export async function sendMessage(
     now,
   );
   const conversationId = replyValues.conversationId;
-  // The provider is asked while the messages are being stored: its first token does not wait for
-  // the database. The run stores nothing before they are (and stops if they cannot be).
+  // The provider is asked first, and the messages are stored while it thinks: its first token
+  // does not wait for the database. The run stores nothing before they are (and stops if they
+  // cannot be).
+  let storedOutcome: { resolve: () => void; reject: (error: unknown) => void } | undefined;
+  const stored = new Promise<void>((resolve, reject) => {
+    storedOutcome = { resolve, reject };
+  });
+  startRun({
+    deps,
+    userId: params.userId,
+    conversation: { id: conversationId },
+    provider,
+    model,
+    params: chatParams,
+    budget,
+    reply: replyValues,
+    ready: stored,
+    titleFrom: existing ? undefined : input.content,
+  });
   const persisted = deps.db.transaction(async (tx) => {
     if (!existing) {
       await tx.insert(chatConversations).values({
@@ -275,18 +290,10 @@ export async function sendMessage(
     return { conversation, userMessage, reply };
   });
 
-  startRun({
-    deps,
-    userId: params.userId,
-    conversation: { id: conversationId },
-    provider,
-    model,
-    params: chatParams,
-    budget,
-    reply: replyValues,
-    ready: persisted,
-    titleFrom: existing ? undefined : input.content,
-  });
+  persisted.then(
+    () => storedOutcome?.resolve(),
+    (error: unknown) => storedOutcome?.reject(error),
+  );
   const { conversation, userMessage, reply } = await persisted;
   return {
     conversation: toChatConversation(conversation),

@@ -12,7 +12,12 @@ import {
 } from "./channels";
 import type { ChatModelInfo, ChatProvider, ChatTurn } from "./providers/ports";
 
-const { chatMessages } = schema;
+const { chatMessages, chatUsage } = schema;
+
+/** `YYYY-MM-DD` of a time, in UTC: the day a reply's tokens count against. */
+export function utcDay(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}
 
 export interface ReplyRunnerDeps {
   db: Database;
@@ -26,6 +31,11 @@ export interface ReplyRunnerOptions {
   workerId: string;
   /** How often streaming replies' text is written to the database, in ms. Default 1 000. */
   flushIntervalMs?: number | undefined;
+  /**
+   * Text that arrives within this many ms of the last piece sent to subscribers waits and goes
+   * with the next one (the first piece always goes at once). Default 25.
+   */
+  publishIntervalMs?: number | undefined;
   /** How often a reply that is waiting for the provider still records that it is alive. Default 5 000. */
   heartbeatIntervalMs?: number | undefined;
 }
@@ -102,6 +112,7 @@ export async function createReplyRunner(
 ): Promise<ReplyRunner> {
   const flushIntervalMs = options.flushIntervalMs ?? 1_000;
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 5_000;
+  const publishIntervalMs = options.publishIntervalMs ?? 25;
   /** Runs still streaming (their text may be saved periodically), by message id. */
   const active = new Map<string, Active>();
   /** Every run not yet finished, including those storing their final row. */
@@ -184,15 +195,24 @@ export async function createReplyRunner(
     let usage: { inputTokens: number; outputTokens: number } | undefined;
     let generated = "";
 
-    // Pieces that arrive in the same turn of the event loop go out as one message.
+    // Text goes out at once when nothing went out in the last `publishIntervalMs`; pieces that
+    // arrive sooner wait for the rest of that interval and go out together, so a fast stream
+    // costs its subscribers a message per interval rather than one per token.
     let unpublished = entry.content.length;
-    let publishScheduled = false;
+    let publishTimer: NodeJS.Timeout | undefined;
+    let lastPublish = Number.NEGATIVE_INFINITY;
     const publishPending = () => {
-      publishScheduled = false;
+      publishTimer = undefined;
       if (entry.content.length === unpublished) return;
       const start = unpublished;
       unpublished = entry.content.length;
+      lastPublish = performance.now();
       void publish(messageId, { type: "delta", start, text: entry.content.slice(start) });
+    };
+    const schedulePublish = () => {
+      if (publishTimer) return;
+      const wait = lastPublish + publishIntervalMs - performance.now();
+      publishTimer = setTimeout(publishPending, Math.max(0, wait));
     };
 
     let status: ReplyEndStatus = "completed";
@@ -211,10 +231,7 @@ export async function createReplyRunner(
           if (ttftMs === null) ttftMs = Math.round(performance.now() - started);
           entry.content += part.text;
           generated += part.text;
-          if (!publishScheduled) {
-            publishScheduled = true;
-            setImmediate(publishPending);
-          }
+          schedulePublish();
         } else if (part.type === "usage") {
           usage = { inputTokens: part.inputTokens, outputTokens: part.outputTokens };
         }
@@ -236,6 +253,7 @@ export async function createReplyRunner(
         log.warn({ err: reason }, "reply failed");
       }
     }
+    clearTimeout(publishTimer);
     publishPending();
     if (spec.ready) {
       try {
@@ -279,6 +297,17 @@ export async function createReplyRunner(
         finishedAt: deps.clock.now(),
       })
       .where(and(eq(chatMessages.id, messageId), eq(chatMessages.status, "streaming")));
+    const spent = thisRun.inputTokens + thisRun.outputTokens;
+    if (spent > 0) {
+      await deps.db
+        .insert(chatUsage)
+        .values({ userId: spec.userId, day: utcDay(deps.clock.now()), tokens: spent })
+        .onConflictDoUpdate({
+          target: [chatUsage.userId, chatUsage.day],
+          set: { tokens: sql`${chatUsage.tokens} + ${spent}` },
+        })
+        .catch((cause: unknown) => log.warn({ err: cause }, "could not count a reply's tokens"));
+    }
     await publish(messageId, { type: "end", status });
     await spec.onFinished?.(status).catch((cause: unknown) => {
       log.warn({ err: cause }, "after-reply step failed");

@@ -178,3 +178,17 @@ export const chatPromptVersions = pgTable(
 
 export type ChatPromptRow = typeof chatPrompts.$inferSelect;
 export type ChatPromptVersionRow = typeof chatPromptVersions.$inferSelect;
+
+/** Tokens each user spent with the assistant per UTC day (input and output), for the daily quota. */
+export const chatUsage = pgTable(
+  "chat_usage",
+  {
+    userId: text()
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    /** The UTC day, `YYYY-MM-DD`. */
+    day: text().notNull(),
+    tokens: integer().notNull().default(0),
+  },
+  (table) => [primaryKey({ columns: [table.userId, table.day] })],
+);
