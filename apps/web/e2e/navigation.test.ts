@@ -74,6 +74,7 @@ describe("navigation lists only what the caller can use", () => {
           "nav-cutout",
           "nav-articles",
           "nav-chat",
+          "nav-prompts",
           "nav-tasks",
           "nav-api-keys",
           "nav-panel",
@@ -84,6 +85,7 @@ describe("navigation lists only what the caller can use", () => {
           "nav-cutout",
           "nav-articles",
           "nav-chat",
+          "nav-prompts",
           "nav-tasks",
           "nav-api-keys",
         ]);
@@ -112,6 +114,7 @@ describe("navigation lists only what the caller can use", () => {
           "nav-cutout",
           "nav-articles",
           "nav-chat",
+          "nav-prompts",
           "nav-tasks",
           "nav-api-keys",
           "nav-panel",

@@ -12,6 +12,7 @@ const CutoutPage = lazy(() => import("../features/cutout"));
 const TasksPage = lazy(() => import("../features/tasks"));
 const ArticlesPage = lazy(() => import("../features/articles"));
 const ChatPage = lazy(() => import("../features/chat"));
+const PromptsPage = lazy(() => import("../features/prompts"));
 const ArticleEditorPage = lazy(() =>
   import("../features/articles").then((m) => ({ default: m.ArticleEditorPage })),
 );
@@ -98,6 +99,15 @@ export function ChatRoute() {
   return (
     <Suspense fallback={<FullPageLoader />}>
       <ChatPage />
+    </Suspense>
+  );
+}
+
+/** The system prompt generator and library, loaded on demand. */
+export function PromptsRoute() {
+  return (
+    <Suspense fallback={<FullPageLoader />}>
+      <PromptsPage />
     </Suspense>
   );
 }

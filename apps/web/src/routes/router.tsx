@@ -13,6 +13,7 @@ import {
   CutoutRoute,
   HomeRoute,
   PanelRoute,
+  PromptsRoute,
   StudioRoute,
   TasksRoute,
 } from "./pages";
@@ -56,6 +57,12 @@ export function createRouter() {
               path: "/chat",
               element: <ChatRoute />,
               children: [{ index: true }, { path: ":conversationId" }],
+            },
+            {
+              // One page for a new prompt and every saved one: the library stays put.
+              path: "/prompts",
+              element: <PromptsRoute />,
+              children: [{ index: true }, { path: ":promptId" }],
             },
             { path: "/panel", element: <PanelRoute /> },
             { path: "*", element: <NotFoundPage /> },

@@ -1,4 +1,15 @@
-import { ArrowLeft, Eye, Globe, History, Lock, Save, Send, Trash2, Undo2 } from "lucide-react";
+import {
+  ArrowLeft,
+  Eye,
+  Globe,
+  History,
+  Lock,
+  Save,
+  Send,
+  Sparkles,
+  Trash2,
+  Undo2,
+} from "lucide-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
@@ -14,7 +25,9 @@ import { trpc } from "../../lib/trpc";
 import { useNow } from "../../lib/use-now";
 import { failureMessage } from "../errors/notify-error";
 import { readApiFailure } from "../../lib/errors";
+import { ArticleAssistant } from "./article-assistant";
 import { PendingBadge, StatusBadge } from "./article-bits";
+import { selectionOf } from "./assistant-proposals";
 import { ConflictPanel } from "./conflict-panel";
 import { CoverField } from "./cover-field";
 import { parseTags } from "./draft-state";
@@ -85,7 +98,14 @@ export function ArticleEditorPage() {
   const navigate = useNavigate();
   const utils = trpc.useUtils();
   const editor = useArticleEditor(id);
-  const [showHistory, setShowHistory] = useState(false);
+  // One side panel at a time, beside the text: the history or the assistant.
+  const [side, setSide] = useState<"history" | "assistant" | null>(null);
+  /** The passage selected in the text, and the text it was selected in. */
+  const [selection, setSelection] = useState<{ start: number; end: number; body: string } | null>(
+    null,
+  );
+  const toggleSide = (panel: "history" | "assistant") =>
+    setSide((open) => (open === panel ? null : panel));
   const publish = trpc.articles.publish.useMutation({
     onSuccess: (article) => {
       editor.adopt(article);
@@ -118,6 +138,29 @@ export function ArticleEditorPage() {
   if (!base || !fields) return <FullPageLoader />;
   const errors = editor.save.kind === "failed" ? editor.save.fieldErrors : {};
   const busy = editor.save.kind === "saving";
+
+  const bodySelection =
+    // A selection in a text that has changed since (typed, or taken from elsewhere) is gone.
+    selection && selection.body === fields.body
+      ? {
+          start: selection.start,
+          end: selection.end,
+          text: fields.body.slice(selection.start, selection.end),
+        }
+      : null;
+
+  /** Before the assistant reads the article: unsaved work is saved, so it reads what you see. */
+  const prepareForAssistant = async () => {
+    if (editor.dirty) await editor.saveNow();
+    return utils.articles.byId.getData({ id });
+  };
+
+  /** An accepted proposal made a new revision: the editor takes it as any change from elsewhere. */
+  const onProposalAccepted = (version: number) => {
+    editor.followNewer(version);
+    void utils.articles.revisions.list.invalidate({ id });
+    void utils.articles.list.invalidate();
+  };
 
   const publishNow = async (isPublic?: boolean) => {
     if (editor.dirty) await editor.saveNow();
@@ -162,13 +205,23 @@ export function ArticleEditorPage() {
           </Button>
           <Button
             size="sm"
-            variant={showHistory ? "primary" : "secondary"}
-            onClick={() => setShowHistory((v) => !v)}
-            aria-pressed={showHistory}
+            variant={side === "history" ? "primary" : "secondary"}
+            onClick={() => toggleSide("history")}
+            aria-pressed={side === "history"}
             data-testid="article-history"
           >
             <History className="size-4" aria-hidden />
             {t("articles.revisions.title")}
+          </Button>
+          <Button
+            size="sm"
+            variant={side === "assistant" ? "primary" : "secondary"}
+            onClick={() => toggleSide("assistant")}
+            aria-pressed={side === "assistant"}
+            data-testid="article-assistant-toggle"
+          >
+            <Sparkles className="size-4" aria-hidden />
+            {t("articles.assistant.open")}
           </Button>
           {base.status === "published" ? (
             <>
@@ -260,7 +313,13 @@ export function ArticleEditorPage() {
         <ConflictPanel conflict={editor.conflict} mine={fields} onSettle={editor.settle} />
       ) : null}
 
-      <div className={cx("grid gap-6", showHistory ? "lg:grid-cols-[1fr_320px]" : "")}>
+      <div
+        className={cx(
+          "grid gap-6",
+          side === "history" && "lg:grid-cols-[minmax(0,1fr)_320px]",
+          side === "assistant" && "lg:grid-cols-[minmax(0,1fr)_360px]",
+        )}
+      >
         <div className="min-w-0 space-y-4">
           <input
             value={fields.title}
@@ -314,17 +373,28 @@ export function ArticleEditorPage() {
           {errors["cover"] ? (
             <p className="text-xs text-danger">{errors["cover"].join(" ")}</p>
           ) : null}
-          <div className="grid min-h-[28rem] gap-4 md:grid-cols-2">
+          <div
+            className={cx(
+              "grid gap-4",
+              // Beside a side panel the text and its preview stack, each at a readable width.
+              !side && "min-h-[28rem] md:grid-cols-2",
+            )}
+          >
             <label className="flex flex-col">
               <span className="mb-1.5 text-[13px] font-medium">{t("articles.fields.body")}</span>
               <textarea
                 value={fields.body}
                 onChange={(event) => editor.edit({ body: event.target.value })}
+                onSelect={(event) => {
+                  const { selectionStart, selectionEnd, value } = event.currentTarget;
+                  const range = selectionOf(selectionStart, selectionEnd);
+                  setSelection(range ? { ...range, body: value } : null);
+                }}
                 placeholder={t("articles.editor.bodyPlaceholder")}
                 aria-invalid={errors["body"] ? true : undefined}
                 className={cx(
                   inputClass,
-                  "h-auto flex-1 resize-y py-2 font-mono text-[13px] leading-relaxed",
+                  "h-auto min-h-80 flex-1 resize-y py-2 font-mono text-[13px] leading-relaxed",
                 )}
                 data-testid="article-body"
               />
@@ -347,8 +417,15 @@ export function ArticleEditorPage() {
             </div>
           </div>
         </div>
-        {showHistory ? (
+        {side === "history" ? (
           <RevisionsPanel article={base} dirty={editor.dirty} onRestored={editor.adopt} />
+        ) : side === "assistant" ? (
+          <ArticleAssistant
+            articleId={id}
+            selection={bodySelection}
+            prepare={prepareForAssistant}
+            onAccepted={onProposalAccepted}
+          />
         ) : null}
       </div>
     </div>

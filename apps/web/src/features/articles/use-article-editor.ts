@@ -150,27 +150,41 @@ export function useArticleEditor(id: string) {
   );
   const newestVersion = typeof newest?.data["version"] === "number" ? newest.data["version"] : 0;
   const baseVersion = base?.version ?? 0;
-  useEffect(() => {
-    const current = latest.current;
-    if (!current.base || !current.fields || newestVersion <= current.base.version) return;
-    if (inFlight.current) return;
-    if (isDirty(fieldsOf(current.base), current.fields)) {
-      // The next save merges (or reports a conflict); say so meanwhile.
-      setChangedElsewhere(true);
-      return;
-    }
-    void utils.articles.byId.fetch({ id }, { staleTime: 0 }).then((fresh) => {
-      const now = latest.current;
-      if (!now.base || fresh.version <= now.base.version) return;
-      if (now.fields && isDirty(fieldsOf(now.base), now.fields)) {
+
+  /**
+   * A newer version was saved elsewhere (another tab, a colleague, an accepted proposal of the
+   * assistant): taken at once when nothing here is unsaved; otherwise said, and the next save
+   * merges both (or asks, when the same field changed on both sides).
+   */
+  const followNewer = useCallback(
+    (version: number) => {
+      const current = latest.current;
+      if (!current.base || !current.fields || version <= current.base.version) return;
+      if (inFlight.current) return;
+      if (isDirty(fieldsOf(current.base), current.fields)) {
+        // The next save merges (or reports a conflict); say so meanwhile.
         setChangedElsewhere(true);
         return;
       }
-      setBase(fresh);
-      setFields(fieldsOf(fresh));
-    });
+      void utils.articles.byId.fetch({ id }, { staleTime: 0 }).then((fresh) => {
+        const now = latest.current;
+        if (!now.base || fresh.version <= now.base.version) return;
+        if (now.fields && isDirty(fieldsOf(now.base), now.fields)) {
+          setChangedElsewhere(true);
+          return;
+        }
+        setBase(fresh);
+        setFields(fieldsOf(fresh));
+        setChangedElsewhere(false);
+      });
+    },
+    [id, utils],
+  );
+
+  useEffect(() => {
+    followNewer(newestVersion);
     // Looked at again once a save of ours lands: a change elsewhere may have arrived meanwhile.
-  }, [newestVersion, baseVersion, id, utils]);
+  }, [newestVersion, baseVersion, followNewer]);
 
   const edit = useCallback((changes: Partial<ArticleFields>) => {
     setFields((local) => (local ? { ...local, ...changes } : local));
@@ -234,7 +248,9 @@ export function useArticleEditor(id: string) {
     save,
     conflict,
     recovered,
-    changedElsewhere,
+    // Said only while there is something of ours to merge: with nothing unsaved, the editor
+    // simply takes the newer version.
+    changedElsewhere: changedElsewhere && dirty,
     edit,
     saveNow: () => send("save"),
     settle,
@@ -242,5 +258,6 @@ export function useArticleEditor(id: string) {
     recover,
     discardRecovered,
     adopt,
+    followNewer,
   };
 }

@@ -12,6 +12,7 @@ import { readApiFailure } from "../../lib/errors";
 import { cx } from "../../lib/cx";
 import { trpc } from "../../lib/trpc";
 import { failureMessage } from "../errors/notify-error";
+import { takePendingSystemPrompt } from "../prompts/handoff";
 import type { Versions } from "./branch-switcher";
 import { Composer } from "./composer";
 import { MessageItem } from "./message-item";
@@ -64,9 +65,12 @@ export function ConversationView({
   const navigate = useNavigate();
   const cache = useChatCache();
   const { scrollRef, contentRef } = useStickToBottom();
-  const [settingsOpen, setSettingsOpen] = useState(false);
   const [newChoice, setNewChoice] = useState<ModelChoice | null>(null);
-  const [newSystemPrompt, setNewSystemPrompt] = useState("");
+  // A new chat takes the system prompt the prompt library handed over, once.
+  const [newSystemPrompt, setNewSystemPrompt] = useState(() =>
+    conversationId ? "" : takePendingSystemPrompt(),
+  );
+  const [settingsOpen, setSettingsOpen] = useState(newSystemPrompt !== "");
 
   const detail = trpc.aiChat.conversations.byId.useQuery(
     conversationId ? { id: conversationId } : skipToken,

@@ -5,6 +5,7 @@ import {
   ListChecks,
   MessagesSquare,
   Palette,
+  ScrollText,
   Scissors,
   SquareTerminal,
 } from "lucide-react";
@@ -19,6 +20,7 @@ export interface NavItem {
     | "nav.cutout"
     | "nav.articles"
     | "nav.chat"
+    | "nav.prompts"
     | "nav.tasks"
     | "nav.apiKeys"
     | "nav.panel";
@@ -37,6 +39,7 @@ export function navItems({ panel }: { panel: boolean }): NavItem[] {
     { to: "/cutout", icon: Scissors, label: "nav.cutout" },
     { to: "/articles", icon: FileText, label: "nav.articles" },
     { to: "/chat", icon: MessagesSquare, label: "nav.chat" },
+    { to: "/prompts", icon: ScrollText, label: "nav.prompts" },
     { to: "/tasks", icon: ListChecks, label: "nav.tasks" },
     { to: "/api-keys", icon: KeyRound, label: "nav.apiKeys" },
   ];

@@ -1,0 +1,1 @@
+export { PromptsPage as default, PromptsPage } from "./prompts-page";
