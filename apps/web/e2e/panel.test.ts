@@ -202,7 +202,7 @@ describe("the API panel in a real browser (development host)", () => {
     expect(await event.getByTestId("panel-stream-event-id").textContent()).not.toBe("—");
     await screenshot(page, "panel-05-subscription-light-en");
 
-    await page.getByRole("button", { name: "Stop" }).click();
+    await page.getByRole("button", { name: "Stop", exact: true }).click();
     await page.locator('[data-testid="panel-stream"][data-status="stopped"]').waitFor();
 
     // Resuming after event 0 replays the backlog, the key's creation among it.
@@ -214,7 +214,7 @@ describe("the API panel in a real browser (development host)", () => {
       .first()
       .waitFor();
     expect(await page.getByTestId("panel-stream-event").count()).toBeGreaterThanOrEqual(2);
-    await page.getByRole("button", { name: "Stop" }).click();
+    await page.getByRole("button", { name: "Stop", exact: true }).click();
     await page.getByRole("button", { name: "Subscribe" }).waitFor();
   });
 
