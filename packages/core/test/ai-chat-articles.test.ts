@@ -1,24 +1,13 @@
-import { createTestDatabase, type TestDatabase } from "@genflow/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { MemoryPubSub } from "../src/adapters/memory";
 import {
   assistArticle,
-  buildChatProviders,
-  createReplyRunner,
   decideProposal,
-  DEFAULT_AI_CHAT_LIMITS,
   getArticleConversation,
   listConversations,
-  parseChatProviderEnv,
   streamReply,
   type AiChatDeps,
-  type ReplyRunner,
 } from "../src/ai-chat";
-import {
-  startScriptedChatServer,
-  type ScriptedChatServer,
-} from "../src/ai-chat/testing/scripted-chat-server";
 import {
   createArticle,
   getArticle,
@@ -26,23 +15,13 @@ import {
   updateArticle,
   type ArticleActor,
 } from "../src/articles";
-import { DomainError } from "../src/errors";
-import { systemClock, type Logger } from "../src/ports";
+import { failure, startChatHarness, type ChatHarness } from "./ai-chat-support";
 import { createUser } from "./generate-pipeline-support/fixtures";
 
 /** The article assistant: questions with the article as context, proposals accepted as revisions. */
 
-const quietLog: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  child: () => quietLog,
-};
-
-let database: TestDatabase;
-let server: ScriptedChatServer;
-let runner: ReplyRunner;
+let harness: ChatHarness;
+let server: ChatHarness["server"];
 let deps: AiChatDeps;
 let author: ArticleActor;
 let other: ArticleActor;
@@ -60,37 +39,14 @@ function script(request: { messages: { role: string; content: string }[] }) {
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase(process.env.DATABASE_URL);
-  server = await startScriptedChatServer({ script });
-  const core = {
-    db: database.db,
-    pubsub: new MemoryPubSub({ log: quietLog }),
-    log: quietLog,
-    clock: systemClock,
-    cache: undefined as never,
-    rateLimiter: undefined as never,
-  };
-  runner = await createReplyRunner(core, { workerId: "articles", flushIntervalMs: 30 });
-  deps = {
-    ...core,
-    chat: {
-      providers: buildChatProviders(
-        parseChatProviderEnv({
-          AI_PROVIDERS: JSON.stringify([{ id: "p", baseUrl: server.url, models: [{ id: "m" }] }]),
-        }),
-      ),
-      replies: runner,
-      limits: DEFAULT_AI_CHAT_LIMITS,
-    },
-  };
-  author = { id: await createUser(database.db, "Author"), role: "user" };
-  other = { id: await createUser(database.db, "Other"), role: "user" };
+  harness = await startChatHarness({ workerId: "articles", script });
+  ({ server, deps } = harness);
+  author = { id: await createUser(harness.database.db, "Author"), role: "user" };
+  other = { id: await createUser(harness.database.db, "Other"), role: "user" };
 });
 
 afterAll(async () => {
-  await runner.close();
-  await server.close();
-  await database.destroy();
+  await harness.close();
 });
 
 async function finish(messageId: string, userId = author.id) {
@@ -98,16 +54,6 @@ async function finish(messageId: string, userId = author.id) {
     if (event.type === "done") return event.message;
   }
   throw new Error("no done");
-}
-
-async function failure(promise: Promise<unknown>): Promise<DomainError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error("expected a DomainError");
 }
 
 describe("the article assistant", () => {

@@ -1,92 +1,39 @@
-import { createTestDatabase, type TestDatabase } from "@genflow/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { MemoryPubSub } from "../src/adapters/memory";
 import {
-  buildChatProviders,
   composeSystemPrompt,
-  createReplyRunner,
-  DEFAULT_AI_CHAT_LIMITS,
   deletePrompt,
   getPrompt,
   listPrompts,
-  parseChatProviderEnv,
   promptVariables,
   refinePrompt,
   renderPrompt,
   savePrompt,
   streamReply,
   type AiChatDeps,
-  type ReplyRunner,
 } from "../src/ai-chat";
-import {
-  startScriptedChatServer,
-  type ScriptedChatServer,
-} from "../src/ai-chat/testing/scripted-chat-server";
 import { DomainError } from "../src/errors";
-import { systemClock, type Logger } from "../src/ports";
+import { failure, startChatHarness, type ChatHarness } from "./ai-chat-support";
 import { createUser } from "./generate-pipeline-support/fixtures";
 
 /** The system prompt generator and the prompt library on a real database. */
 
-const quietLog: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  child: () => quietLog,
-};
-
-let database: TestDatabase;
-let server: ScriptedChatServer;
-let runner: ReplyRunner;
+let harness: ChatHarness;
+let server: ChatHarness["server"];
 let deps: AiChatDeps;
 let alice: string;
 let bob: string;
 
 beforeAll(async () => {
-  database = await createTestDatabase(process.env.DATABASE_URL);
-  server = await startScriptedChatServer();
-  const core = {
-    db: database.db,
-    pubsub: new MemoryPubSub({ log: quietLog }),
-    log: quietLog,
-    clock: systemClock,
-    cache: undefined as never,
-    rateLimiter: undefined as never,
-  };
-  runner = await createReplyRunner(core, { workerId: "prompts", flushIntervalMs: 30 });
-  deps = {
-    ...core,
-    chat: {
-      providers: buildChatProviders(
-        parseChatProviderEnv({
-          AI_PROVIDERS: JSON.stringify([{ id: "p", baseUrl: server.url, models: [{ id: "m" }] }]),
-        }),
-      ),
-      replies: runner,
-      limits: DEFAULT_AI_CHAT_LIMITS,
-    },
-  };
-  alice = await createUser(database.db, "Alice");
-  bob = await createUser(database.db, "Bob");
+  harness = await startChatHarness({ workerId: "prompts" });
+  ({ server, deps } = harness);
+  alice = await createUser(harness.database.db, "Alice");
+  bob = await createUser(harness.database.db, "Bob");
 });
 
 afterAll(async () => {
-  await runner.close();
-  await server.close();
-  await database.destroy();
+  await harness.close();
 });
-
-async function failure(promise: Promise<unknown>): Promise<DomainError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error("expected a DomainError");
-}
 
 describe("the system prompt generator", () => {
   it("composes the sections it is given, in a fixed order, and nothing else", () => {

@@ -1,9 +1,7 @@
 import { schema } from "@genflow/db";
-import { createTestDatabase, type TestDatabase } from "@genflow/db/testing";
 import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 
-import { MemoryPubSub } from "../src/adapters/memory";
 import {
   buildChatProviders,
   chatUsage,
@@ -24,15 +22,9 @@ import {
   updateConversation,
   type AiChatDeps,
   type ReplyEvent,
-  type ReplyRunner,
 } from "../src/ai-chat";
-import {
-  startScriptedChatServer,
-  type ScriptedChatServer,
-} from "../src/ai-chat/testing/scripted-chat-server";
 import { DomainError } from "../src/errors";
-import type { Logger } from "../src/ports";
-import { systemClock } from "../src/ports";
+import { failure, startChatHarness, type ChatHarness } from "./ai-chat-support";
 import { createUser } from "./generate-pipeline-support/fixtures";
 
 /**
@@ -40,56 +32,27 @@ import { createUser } from "./generate-pipeline-support/fixtures";
  * durable runs, resume without loss, stop and continue, branches, the context budget, quotas.
  */
 
-const quietLog: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  child: () => quietLog,
-};
-
-let database: TestDatabase;
-let server: ScriptedChatServer;
-let runner: ReplyRunner;
+let harness: ChatHarness;
+let database: ChatHarness["database"];
+let server: ChatHarness["server"];
 let deps: AiChatDeps;
 let alice: string;
 let bob: string;
 
-function providersFor(url: string, contextWindow = 8192) {
-  return buildChatProviders(
-    parseChatProviderEnv({
-      AI_PROVIDERS: JSON.stringify([
-        {
-          id: "local",
-          baseUrl: url,
-          apiKey: "test-key",
-          models: [
-            { id: "m1", contextWindow, maxOutputTokens: 256, inputPrice: 1, outputPrice: 2 },
-            { id: "tiny", contextWindow: 300, maxOutputTokens: 64 },
-          ],
-        },
-      ]),
-    }),
-  );
-}
-
 beforeAll(async () => {
-  database = await createTestDatabase(process.env.DATABASE_URL);
-  server = await startScriptedChatServer();
-  const pubsub = new MemoryPubSub({ log: quietLog });
-  const core = {
-    db: database.db,
-    pubsub,
-    log: quietLog,
-    clock: systemClock,
-    cache: undefined as never,
-    rateLimiter: undefined as never,
-  };
-  runner = await createReplyRunner(core, { workerId: "test", flushIntervalMs: 30 });
-  deps = {
-    ...core,
-    chat: { providers: providersFor(server.url), replies: runner, limits: DEFAULT_AI_CHAT_LIMITS },
-  };
+  harness = await startChatHarness({
+    workerId: "test",
+    provider: (url) => ({
+      id: "local",
+      baseUrl: url,
+      apiKey: "test-key",
+      models: [
+        { id: "m1", contextWindow: 8192, maxOutputTokens: 256, inputPrice: 1, outputPrice: 2 },
+        { id: "tiny", contextWindow: 300, maxOutputTokens: 64 },
+      ],
+    }),
+  });
+  ({ database, server, deps } = harness);
   alice = await createUser(database.db, "Alice");
   bob = await createUser(database.db, "Bob");
 });
@@ -99,9 +62,7 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  await runner.close();
-  await server.close();
-  await database.destroy();
+  await harness.close();
 });
 
 async function collect(
@@ -127,16 +88,6 @@ const doneOf = (events: ReplyEvent[]) => {
   if (last?.type !== "done") throw new Error("the stream did not end with done");
   return last.message;
 };
-
-async function failure(promise: Promise<unknown>): Promise<DomainError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error("expected a DomainError");
-}
 
 describe("a reply", () => {
   it("streams to the end and records provider, model, tokens, timings and cost", async () => {
