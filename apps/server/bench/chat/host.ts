@@ -47,7 +47,11 @@ const env = loadEnv({
   DATABASE_URL: databaseUrl,
   REDIS_URL: process.env["BENCH_CHAT_REDIS_URL"],
   AI_PROVIDERS: JSON.stringify([
-    { id: "bench", baseUrl: providerUrl, models: [{ id: "scripted", contextWindow: 32_768, maxOutputTokens: 16_000 }] },
+    {
+      id: "bench",
+      baseUrl: providerUrl,
+      models: [{ id: "scripted", contextWindow: 32_768, maxOutputTokens: 16_000 }],
+    },
   ]),
   // Never reject: every call is still counted against the limits.
   RATE_LIMIT_API_PER_MINUTE: String(1_000_000_000),
