@@ -1,10 +1,19 @@
 import { appRouter, createContext, domainCodeOf, type ApiServices } from "@genflow/api";
 import { DomainError } from "@genflow/core/errors";
 import { createExpressMiddleware } from "@trpc/server/adapters/express";
-import type { RequestHandler } from "express";
+import type { TRPCError, TRPCProcedureType } from "@trpc/server";
+import type { Request, RequestHandler, Response } from "express";
 
 import { headersOf } from "./request-headers";
 import { requestIdOf } from "./request-id";
+import { queryFastPath } from "./trpc-queries";
+
+interface ProcedureErrorInfo {
+  error: TRPCError;
+  path: string | undefined;
+  type: TRPCProcedureType | "unknown";
+  req: Request;
+}
 
 /** Calls per batched request; a batch is one HTTP request, so this bounds the work it can ask for. */
 const MAX_BATCH_SIZE = 50;
@@ -28,38 +37,48 @@ const UPLOAD_PROCEDURES = new Set(["cutout.process"]);
  */
 export function trpcHandler(options: TrpcHandlerOptions): RequestHandler {
   const { services } = options;
+  const contextOf = (req: Request, res: Response) =>
+    createContext(services, {
+      requestId: requestIdOf(req),
+      ip: req.ip ?? req.socket.remoteAddress ?? "unknown",
+      headers: headersOf(req.headers),
+      appendResponseHeader: (name, value) => {
+        if (!res.headersSent) res.appendHeader(name, value);
+      },
+    });
+  const onError = ({ error, path, type, req }: ProcedureErrorInfo) => {
+    const code = domainCodeOf(error);
+    options.onErrorCode(code);
+    // req.log carries the request id.
+    const fields = { path, type, code };
+    if (code === "INTERNAL") {
+      req.log.error({ ...fields, err: error.cause ?? error }, "procedure failed");
+    } else {
+      req.log.debug({ ...fields, reason: error.message }, "procedure rejected");
+    }
+  };
   const middleware = (maxBodySize: number) =>
     createExpressMiddleware({
       router: appRouter,
       maxBodySize,
       allowBatching: true,
       maxBatchSize: MAX_BATCH_SIZE,
-      createContext: ({ req, res }) =>
-        createContext(services, {
-          requestId: requestIdOf(req),
-          ip: req.ip ?? req.socket.remoteAddress ?? "unknown",
-          headers: headersOf(req.headers),
-          appendResponseHeader: (name, value) => {
-            if (!res.headersSent) res.appendHeader(name, value);
-          },
-        }),
-      onError({ error, path, type, req }) {
-        const code = domainCodeOf(error);
-        options.onErrorCode(code);
-        // req.log carries the request id.
-        const fields = { path, type, code };
-        if (code === "INTERNAL") {
-          req.log.error({ ...fields, err: error.cause ?? error }, "procedure failed");
-        } else {
-          req.log.debug({ ...fields, reason: error.message }, "procedure rejected");
-        }
-      },
+      createContext: ({ req, res }) => contextOf(req, res),
+      onError,
     });
   const trpc = middleware(options.maxBodySize);
   // Multipart bodies carry a photo; only the procedures that take one get the larger limit.
   const uploads = middleware(options.maxUploadBodySize);
+  // Plain GET queries skip the adapter's web-standard request and response objects.
+  const queries = queryFastPath({
+    router: appRouter,
+    createContext: contextOf,
+    onError,
+    maxBatchSize: MAX_BATCH_SIZE,
+  });
 
   return (req, res, next) => {
+    if (queries(req, res)) return;
     // Checked here rather than in tRPC so the envelope carries the request id (tRPC rejects these
     // before a context exists).
     if (req.method !== "GET" && req.method !== "POST") {
