@@ -34,6 +34,7 @@ const LAYERS: [RegExp, string][] = [
   [/^(prom-client|tdigest|bintrees)$|^server src\/metrics\.ts$/, "metrics (prom-client)"],
   [/^(helmet|cors|vary|object-assign)$|^server src\/security\.ts$/, "security headers and CORS"],
   [/^server src\/request-id\.ts$/, "request id"],
+  [/^server src\/trpc-queries\.ts$/, "GET query path (parse, answer, write)"],
   [
     /^server src\/(trpc-handler|request-headers|health|panel|web|http-error|app)\.ts$/,
     "host glue (src/)",
