@@ -55,7 +55,10 @@ export async function chatUsage(
 }
 
 async function checkQuota(deps: AiChatDeps, userId: string): Promise<void> {
-  const usage = await chatUsage(deps, { userId });
+  assertWithinQuota(deps, await chatUsage(deps, { userId }));
+}
+
+function assertWithinQuota(deps: AiChatDeps, usage: Awaited<ReturnType<typeof chatUsage>>): void {
   if (usage.usedToday >= usage.dailyLimit) {
     const retryAfterMs = usage.resetsAt.getTime() - deps.clock.now().getTime();
     throw new DomainError(
@@ -177,16 +180,20 @@ export async function sendMessage(
   const input = parseInput(SendMessageInput, params.input, "Invalid message");
   checkMessage(deps, input.content);
   if (input.systemPrompt !== undefined) checkSystemPrompt(deps, input.systemPrompt);
-  const existing = input.conversationId
-    ? await loadConversation(deps, params.userId, input.conversationId)
-    : undefined;
+  // One round of reads: the conversation (owner checked; its messages are used only once it is
+  // found), its messages and today's usage.
+  const [existing, messages, usage] = await Promise.all([
+    input.conversationId
+      ? loadConversation(deps, params.userId, input.conversationId)
+      : Promise.resolve(undefined),
+    input.conversationId ? loadMessages(deps, input.conversationId) : Promise.resolve([]),
+    chatUsage(deps, { userId: params.userId }),
+  ]);
   const { provider, model } = resolveModel(deps, {
     providerId: input.providerId ?? existing?.providerId,
     model: input.model ?? (input.providerId ? undefined : existing?.model),
   });
-  await checkQuota(deps, params.userId);
-
-  const messages = existing ? await loadMessages(deps, existing.id) : [];
+  assertWithinQuota(deps, usage);
   if (messages.length + 2 > deps.chat.limits.maxMessagesPerConversation) {
     throw new DomainError("LIMIT_EXCEEDED", "This conversation is full; start a new one", {
       details: { limit: deps.chat.limits.maxMessagesPerConversation },
@@ -245,21 +252,9 @@ export async function sendMessage(
     ready: stored,
     titleFrom: existing ? undefined : input.content,
   });
+  // The statements go out together (pipelined on the transaction's connection) and run in order.
   const persisted = deps.db.transaction(async (tx) => {
-    if (!existing) {
-      await tx.insert(chatConversations).values({
-        id: conversationId,
-        userId: params.userId,
-        title: provisionalTitle(input.content),
-        providerId: provider.info.id,
-        model: model.id,
-        systemPrompt,
-        params: chatParams,
-        createdAt: now,
-        updatedAt: now,
-      });
-    }
-    const [userMessage] = await tx
+    const userMessageRow = tx
       .insert(chatMessages)
       .values({
         id: userMessageId,
@@ -273,19 +268,34 @@ export async function sendMessage(
         finishedAt: now,
       })
       .returning();
-    const [reply] = await tx.insert(chatMessages).values(replyValues).returning();
-    const [conversation] = await tx
-      .update(chatConversations)
-      .set({
-        currentLeafId: reply?.id,
-        updatedAt: now,
-        providerId: provider.info.id,
-        model: model.id,
-        systemPrompt,
-        params: chatParams,
-      })
-      .where(eq(chatConversations.id, conversationId))
-      .returning();
+    const settings = {
+      currentLeafId: replyValues.id,
+      updatedAt: now,
+      providerId: provider.info.id,
+      model: model.id,
+      systemPrompt,
+      params: chatParams,
+    };
+    const [[conversation], [userMessage], [reply]] = await Promise.all([
+      existing
+        ? tx
+            .update(chatConversations)
+            .set(settings)
+            .where(eq(chatConversations.id, conversationId))
+            .returning()
+        : tx
+            .insert(chatConversations)
+            .values({
+              ...settings,
+              id: conversationId,
+              userId: params.userId,
+              title: provisionalTitle(input.content),
+              createdAt: now,
+            })
+            .returning(),
+      userMessageRow,
+      tx.insert(chatMessages).values(replyValues).returning(),
+    ]);
     if (!userMessage || !reply || !conversation) throw new Error("insert returned nothing");
     return { conversation, userMessage, reply };
   });
