@@ -92,6 +92,7 @@ export async function buildDeps(env: Env, options: BuildDepsOptions): Promise<Se
     if (!db) {
       const opened = await createDb({
         databaseUrl: env.DATABASE_URL,
+        maxConnections: env.DATABASE_POOL_MAX,
         pgliteDir: path.join(env.DATA_DIR, "pglite"),
         migrationsFolder: options.migrationsFolder,
       });

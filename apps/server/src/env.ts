@@ -67,6 +67,7 @@ function schema(production: boolean) {
     DATABASE_URL: z
       .url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// URL" })
       .optional(),
+    DATABASE_POOL_MAX: integer(1, 1_000).default(10),
     REDIS_URL: z
       .url({ protocol: /^rediss?$/, error: "must be a redis:// or rediss:// URL" })
       .optional(),

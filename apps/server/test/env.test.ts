@@ -60,8 +60,11 @@ describe("loadEnv", () => {
       TRUST_PROXY: "1",
       DEBUG: "yes",
       BODY_LIMIT_BYTES: "2048",
+      DATABASE_POOL_MAX: "32",
     });
     expect(env.PUBLIC_URL).toBe("http://localhost:8080");
+    expect(env.DATABASE_POOL_MAX).toBe(32);
+    expect(loadEnv({}).DATABASE_POOL_MAX).toBe(10);
     expect(env.CORS_ORIGINS).toEqual(["https://app.example.com", "http://localhost:5173"]);
     expect(env.TRUST_PROXY).toBe(1);
     expect(env.DEBUG).toBe(true);
@@ -96,6 +99,7 @@ describe("loadEnv", () => {
       CORS_ORIGINS: "https://ok.example, not a url",
       BODY_LIMIT_BYTES: "-1",
       DEBUG: "maybe",
+      DATABASE_POOL_MAX: "0",
     });
     for (const name of [
       "PORT",
@@ -105,6 +109,7 @@ describe("loadEnv", () => {
       "CORS_ORIGINS",
       "BODY_LIMIT_BYTES",
       "DEBUG",
+      "DATABASE_POOL_MAX",
       "AUTH_SECRET",
     ]) {
       expect(message).toMatch(new RegExp(`^  - ${name}(\\.\\d+)?: `, "m"));

@@ -83,6 +83,7 @@ export async function buildWorkerDeps(
   try {
     const db = await createDb({
       databaseUrl: env.DATABASE_URL,
+      maxConnections: env.DATABASE_POOL_MAX,
       migrationsFolder: options.migrationsFolder,
     });
     closers.push(() => db.close());

@@ -52,6 +52,7 @@ const schema = {
     protocol: /^postgres(ql)?$/,
     error: "is required: a postgres:// URL (workers share the server's database)",
   }),
+  DATABASE_POOL_MAX: integer(1, 1_000).default(10),
   REDIS_URL: z.url({
     protocol: /^rediss?$/,
     error: "is required: a redis:// or rediss:// URL (the task queues live there)",
