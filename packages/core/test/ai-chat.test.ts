@@ -190,6 +190,37 @@ describe("a reply", () => {
     expect(textOf(events)).toMatch(/^w1 w2 .* w12$/);
   });
 
+  it("waits out a slow first token without holding the request, and records how long it took", async () => {
+    const started = await sendMessage(deps, {
+      userId: alice,
+      input: { content: "[[tokens=3 ttft=400]]" },
+    });
+    // The call returned with the reply in progress, before the provider said anything.
+    expect(started.reply).toMatchObject({ status: "streaming", content: "" });
+    const events = await collect(streamReply(deps, { userId: alice, messageId: started.reply.id }));
+    expect(textOf(events)).toBe("w1 w2 w3");
+    const done = doneOf(events);
+    expect(done.status).toBe("completed");
+    expect(done.ttftMs).toBeGreaterThanOrEqual(400);
+  });
+
+  it("stops a reply whose first token never comes, keeping an empty stopped reply", async () => {
+    const started = await sendMessage(deps, {
+      userId: alice,
+      input: { content: "[[tokens=3 ttft=600000]]" },
+    });
+    const watching = collect(streamReply(deps, { userId: alice, messageId: started.reply.id }));
+    const stopped = await stopReply(deps, {
+      userId: alice,
+      input: { messageId: started.reply.id },
+    });
+    expect(stopped.stopped).toBe(true);
+    expect(stopped.message).toMatchObject({ status: "stopped", content: "", ttftMs: null });
+    const events = await watching;
+    expect(textOf(events)).toBe("");
+    expect(doneOf(events).status).toBe("stopped");
+  });
+
   it("stops on request, keeps the partial text, and continues after it", async () => {
     const started = await sendMessage(deps, {
       userId: alice,
