@@ -8,6 +8,7 @@ import { startFakeImageProvider } from "./support/fake-image-provider";
 import type { FakeImageProvider } from "./support/fake-image-provider";
 import { startHost } from "./support/host";
 import type { Host } from "./support/host";
+import { signUp } from "./support/account";
 
 const account = {
   name: "Ada Lovelace",
@@ -65,12 +66,7 @@ afterAll(async () => {
 
 describe("AI images in a real browser, with a stand-in provider", () => {
   it("names the configured provider and model", async () => {
-    await page.goto("/sign-up");
-    await page.getByLabel("Name").fill(account.name);
-    await page.getByLabel("Email").fill(account.email);
-    await page.getByLabel("Password", { exact: true }).fill(account.password);
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL((url) => url.pathname === "/");
+    await signUp(page, account);
 
     await page.goto("/studio/image");
     await page.getByRole("heading", { name: "AI images", level: 1 }).waitFor();

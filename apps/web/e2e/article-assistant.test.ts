@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, newContext, screenshot as capture, watchErrors } from "./support/browser";
 import { startHost } from "./support/host";
 import type { Host } from "./support/host";
+import { signUp, withFreshHost } from "./support/account";
 
 /**
  * The article assistant in a real browser, with a local OpenAI-compatible stand-in for the model:
@@ -49,15 +50,6 @@ const words = (text: string) => text.split(/(?= )/);
 async function screenshot(target: Page, name: string, options?: { fullPage?: boolean }) {
   if (options?.fullPage !== false) await target.evaluate(() => window.scrollTo(0, 0));
   await capture(target, name, options);
-}
-
-async function signUp(target: Page) {
-  await target.goto("/sign-up");
-  await target.getByLabel("Name").fill(account.name);
-  await target.getByLabel("Email").fill(account.email);
-  await target.getByLabel("Password", { exact: true }).fill(account.password);
-  await target.getByRole("button", { name: "Create account" }).click();
-  await target.waitForURL((url) => url.pathname === "/");
 }
 
 /** A new article with a title and the body above, saved. */
@@ -174,12 +166,7 @@ afterAll(async () => {
 
 describe("article assistant without a provider", () => {
   it("explains that no provider is configured instead of offering its buttons", async () => {
-    const bare = await startHost();
-    const bareContext = await newContext(browser, bare.url);
-    try {
-      const target = await bareContext.newPage();
-      const errors = watchErrors(target);
-      await signUp(target);
+    await withFreshHost(browser, account, async (target, errors) => {
       await newArticle(target);
       await openAssistant(target);
       const panel = target.getByTestId("article-assistant").getByTestId("chat-no-provider");
@@ -190,10 +177,7 @@ describe("article assistant without a provider", () => {
       expect(await target.getByTestId("assistant-input").count()).toBe(0);
       await screenshot(target, "assistant-01-no-provider-light-en");
       expect(errors).toEqual([]);
-    } finally {
-      await bareContext.close();
-      await bare.stop();
-    }
+    });
   });
 });
 
@@ -201,7 +185,7 @@ describe("article assistant in a real browser, with a stand-in provider", () => 
   let revisions = 0;
 
   it("opens beside the editor, next to History, with nothing asked yet", async () => {
-    await signUp(page);
+    await signUp(page, account);
     await newArticle(page);
     revisions = await revisionCount(page);
     // One side panel at a time: the assistant takes History's place.

@@ -5,6 +5,7 @@ import { launchBrowser, newContext, screenshot as capture, watchErrors } from ".
 import { startHost } from "./support/host";
 import { objectPhoto } from "./support/photo";
 import type { Host } from "./support/host";
+import { signUp } from "./support/account";
 
 /**
  * Articles in a real browser: writing with autosave and a live preview, two tabs editing the same
@@ -56,12 +57,7 @@ afterAll(async () => {
 
 describe("articles in a real browser", () => {
   it("starts empty, then writes a draft that saves itself, with a live preview", async () => {
-    await page.goto("/sign-up");
-    await page.getByLabel("Name").fill(account.name);
-    await page.getByLabel("Email").fill(account.email);
-    await page.getByLabel("Password", { exact: true }).fill(account.password);
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL((url) => url.pathname === "/");
+    await signUp(page, account);
 
     await page.getByTestId("nav-articles").click();
     await page.waitForURL((url) => url.pathname === "/articles");

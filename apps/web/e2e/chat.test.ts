@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, newContext, screenshot as capture, watchErrors } from "./support/browser";
 import { startHost } from "./support/host";
 import type { Host } from "./support/host";
+import { signUp, withFreshHost } from "./support/account";
 
 /**
  * The AI chat in a real browser against a local OpenAI-compatible server that streams scripted
@@ -41,15 +42,6 @@ const expectedNoise = /ERR_ABORTED|net::ERR_NETWORK_CHANGED|EventSource/;
 
 async function screenshot(target: Page, name: string, options?: { fullPage?: boolean }) {
   await capture(target, name, options);
-}
-
-async function signUp(target: Page) {
-  await target.goto("/sign-up");
-  await target.getByLabel("Name").fill(account.name);
-  await target.getByLabel("Email").fill(account.email);
-  await target.getByLabel("Password", { exact: true }).fill(account.password);
-  await target.getByRole("button", { name: "Create account" }).click();
-  await target.waitForURL((url) => url.pathname === "/");
 }
 
 const replies = (target: Page) =>
@@ -166,12 +158,7 @@ afterAll(async () => {
 
 describe("AI chat without a provider", () => {
   it("explains that no provider is configured and how, and sends nothing", async () => {
-    const bare = await startHost();
-    const bareContext = await newContext(browser, bare.url);
-    try {
-      const target = await bareContext.newPage();
-      const errors = watchErrors(target);
-      await signUp(target);
+    await withFreshHost(browser, account, async (target, errors) => {
       await target.getByTestId("nav-chat").click();
       await target.waitForURL((url) => url.pathname === "/chat");
       const panel = target.getByTestId("chat-no-provider");
@@ -189,16 +176,13 @@ describe("AI chat without a provider", () => {
       expect(await target.getByTestId("chat-model").count()).toBe(0);
       await screenshot(target, "chat-01-no-provider-light-en");
       expect(errors).toEqual([]);
-    } finally {
-      await bareContext.close();
-      await bare.stop();
-    }
+    });
   });
 });
 
 describe("AI chat in a real browser, with a stand-in provider", () => {
   it("streams a reply into the page, ending with its stats, and lists the conversation", async () => {
-    await signUp(page);
+    await signUp(page, account);
     await page.getByTestId("nav-chat").click();
     await page.waitForURL((url) => url.pathname === "/chat");
     await page.getByText("What would you like to talk about?").waitFor();

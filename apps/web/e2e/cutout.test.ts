@@ -7,6 +7,7 @@ import { launchBrowser, newContext, screenshot as capture, watchErrors } from ".
 import { startHost } from "./support/host";
 import type { Host } from "./support/host";
 import { objectPhoto, objectTiff } from "./support/photo";
+import { signUp } from "./support/account";
 
 const account = {
   name: "Hedy Lamarr",
@@ -115,12 +116,7 @@ afterAll(async () => {
 
 describe("background removal in a real browser", () => {
   it("offers a place to drop, pick or paste a photo", async () => {
-    await page.goto("/sign-up");
-    await page.getByLabel("Name").fill(account.name);
-    await page.getByLabel("Email").fill(account.email);
-    await page.getByLabel("Password", { exact: true }).fill(account.password);
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL((url) => url.pathname === "/");
+    await signUp(page, account);
 
     await page.getByTestId("nav-cutout").click();
     await page.waitForURL((url) => url.pathname === "/cutout");

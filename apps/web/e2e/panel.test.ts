@@ -4,18 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, newContext, screenshot, watchErrors } from "./support/browser";
 import { startHost } from "./support/host";
 import type { Host } from "./support/host";
+import { signUp, type Account } from "./support/account";
 
 const account = {
   name: "Grace Hopper",
   email: `grace-${Date.now()}@example.com`,
   password: "compiler-a0-1952",
 };
-
-interface Account {
-  name: string;
-  email: string;
-  password: string;
-}
 
 let browser: Browser;
 let host: Host;
@@ -25,15 +20,6 @@ let pageErrors: string[];
 
 /** Console noise the browser prints for HTTP errors the page shows on purpose. */
 const expectedNoise = /Failed to load resource|status of (400|401|403|404)/;
-
-async function signUp(target: Page, user: Account) {
-  await target.goto("/sign-up");
-  await target.getByLabel("Name").fill(user.name);
-  await target.getByLabel("Email").fill(user.email);
-  await target.getByLabel("Password", { exact: true }).fill(user.password);
-  await target.getByRole("button", { name: "Create account" }).click();
-  await target.waitForURL((url) => url.pathname === "/");
-}
 
 function procedureButton(target: Page, path: string) {
   return target.locator(`nav[aria-label="Procedures"] [data-path="${path}"]`);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, newContext, screenshot as capture, watchErrors } from "./support/browser";
 import { startHost } from "./support/host";
 import type { Host } from "./support/host";
+import { signUp, withFreshHost } from "./support/account";
 
 /**
  * The prompt generator in a real browser, with a local OpenAI-compatible stand-in for the model:
@@ -44,15 +45,6 @@ let tripUrl = "";
 async function screenshot(target: Page, name: string, options?: { fullPage?: boolean }) {
   if (options?.fullPage !== false) await target.evaluate(() => window.scrollTo(0, 0));
   await capture(target, name, options);
-}
-
-async function signUp(target: Page) {
-  await target.goto("/sign-up");
-  await target.getByLabel("Name").fill(account.name);
-  await target.getByLabel("Email").fill(account.email);
-  await target.getByLabel("Password", { exact: true }).fill(account.password);
-  await target.getByRole("button", { name: "Create account" }).click();
-  await target.waitForURL((url) => url.pathname === "/");
 }
 
 /** Waits until the prompt box holds text that contains `wanted`. */
@@ -109,12 +101,7 @@ afterAll(async () => {
 
 describe("prompt generator without a provider", () => {
   it("composes prompts, and explains why refining is off instead of offering it", async () => {
-    const bare = await startHost();
-    const bareContext = await newContext(browser, bare.url);
-    try {
-      const target = await bareContext.newPage();
-      const errors = watchErrors(target);
-      await signUp(target);
+    await withFreshHost(browser, account, async (target, errors) => {
       await target.getByTestId("nav-prompts").click();
       await target.waitForURL((url) => url.pathname === "/prompts");
       await target.getByTestId("prompt-brief-role").fill("a patient maths tutor");
@@ -125,16 +112,13 @@ describe("prompt generator without a provider", () => {
       );
       await screenshot(target, "prompts-01-no-provider-light-en");
       expect(errors).toEqual([]);
-    } finally {
-      await bareContext.close();
-      await bare.stop();
-    }
+    });
   });
 });
 
 describe("prompt generator in a real browser, with a stand-in provider", () => {
   it("composes a prompt from a brief as it is typed, saying what is missing while it is empty", async () => {
-    await signUp(page);
+    await signUp(page, account);
     await page.getByTestId("nav-prompts").click();
     await page.waitForURL((url) => url.pathname === "/prompts");
     // An empty brief: the server's rule, said before anything is sent.

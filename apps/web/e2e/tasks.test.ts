@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, newContext, screenshot as capture, watchErrors } from "./support/browser";
 import { startHost } from "./support/host";
 import type { Host } from "./support/host";
+import { signUp } from "./support/account";
 
 const account = {
   name: "Grace Hopper",
@@ -97,12 +98,7 @@ afterAll(async () => {
 
 describe("background tasks in a real browser", () => {
   it("lists no tasks at first and offers the two ways to start one", async () => {
-    await page.goto("/sign-up");
-    await page.getByLabel("Name").fill(account.name);
-    await page.getByLabel("Email").fill(account.email);
-    await page.getByLabel("Password", { exact: true }).fill(account.password);
-    await page.getByRole("button", { name: "Create account" }).click();
-    await page.waitForURL((url) => url.pathname === "/");
+    await signUp(page, account);
 
     await page.getByTestId("nav-tasks").click();
     await page.waitForURL((url) => url.pathname === "/tasks");
