@@ -215,9 +215,10 @@ describe("AI chat in a real browser, with a stand-in provider", () => {
     expect(await reply.getByTestId("reply-status").count()).toBe(0);
     expect(await page.getByTestId("chat-input").inputValue()).toBe("");
 
-    const row = page.getByTestId("chat-conversation").filter({ hasText: "Hello there" });
-    await row.waitFor();
-    expect(await row.getAttribute("data-active")).toBe("true");
+    await page
+      .locator('[data-testid="chat-conversation"][data-active="true"]')
+      .filter({ hasText: "Hello there" })
+      .waitFor();
     expect(await page.getByTestId("chat-title").textContent()).toContain("Hello there");
     await screenshot(page, "chat-03-reply-light-en");
   });

@@ -227,9 +227,11 @@ describe("prompt generator in a real browser, with a stand-in provider", () => {
     await page.getByText("Prompt saved").waitFor();
     await page.waitForURL((url) => /^\/prompts\/[0-9a-f-]{36}$/.test(url.pathname));
     tripUrl = new URL(page.url()).pathname;
-    const row = page.getByTestId("prompt-row").filter({ hasText: "Trip planner" });
+    // The address changes first; the list marks the row once the page has followed it.
+    const row = page
+      .locator('[data-testid="prompt-row"][data-active="true"]')
+      .filter({ hasText: "Trip planner" });
     await row.waitFor();
-    expect(await row.getAttribute("data-active")).toBe("true");
     expect(await row.innerText()).toContain("2 variables");
     await page.locator('[data-testid="prompt-version"][data-version="1"]').waitFor();
     expect(await promptText(page)).toBe(REFINED);
