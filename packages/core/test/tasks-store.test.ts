@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 
-import { schema } from "@genflow/db";
+import { executePrepared, schema } from "@genflow/db";
 import { createTestDatabase, type TestDatabase } from "@genflow/db/testing";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { MemoryPubSub } from "../src/adapters/memory";
 import { taskUpdatesChannel } from "../src/tasks";
-import { claimNextTask } from "../src/tasks/runner/pick";
+import { claimNextTask, pickStatement } from "../src/tasks/runner/pick";
 import { changeTask, insertTask } from "../src/tasks/store";
 
 /**
@@ -147,6 +147,41 @@ describe("claims", () => {
     expect(started[0]?.data).toMatchObject({ attempt: 1 });
     expect(typeof started[0]?.data["workerId"]).toBe("string");
     expect(await claimNextTask(deps(), [kind], "late")).toBeNull();
+  });
+
+  it("reads a long queue through its indexes, never the whole table, to pick one task", async () => {
+    const owners = [await newUser(), await newUser(), await newUser()];
+    const kind = `test.long-${randomUUID()}`;
+    for (const userId of owners) {
+      await database.db.execute(sql`
+        insert into tasks (id, user_id, kind, max_attempts, input, last_seq)
+        select gen_random_uuid()::text, ${userId}, ${kind}, 1, '{}'::jsonb, 1
+        from generate_series(1, 1500)`);
+    }
+    await database.db.execute(sql`analyze tasks`);
+    const pick = pickStatement([kind], new Date());
+    const [row] = await executePrepared<Record<string, unknown>>(database.db, "test.explain-pick", {
+      sql: `explain (format json) with recursive ${pick.sql} select id from picked`,
+      params: pick.params,
+    });
+    const plan = row?.["QUERY PLAN"];
+    const nodes: { "Node Type"?: string; "Relation Name"?: string }[] = [];
+    const walk = (node: unknown) => {
+      if (typeof node !== "object" || node === null) return;
+      if (Array.isArray(node)) return node.forEach(walk);
+      nodes.push(node);
+      Object.values(node).forEach(walk);
+    };
+    walk(typeof plan === "string" ? JSON.parse(plan) : plan);
+    expect(nodes.some((node) => node["Relation Name"] === "tasks")).toBe(true);
+    expect(
+      nodes.filter((node) => node["Node Type"] === "Seq Scan" && node["Relation Name"] === "tasks"),
+    ).toEqual([]);
+    // The statement still claims: the oldest task of one of the owners.
+    const claimed = await claimNextTask(deps(), [kind], "w");
+    expect(owners).toContain(claimed?.userId);
+    expect(claimed?.task).toMatchObject({ kind, status: "running", attempts: 1 });
+    await database.db.delete(schema.tasks).where(eq(schema.tasks.kind, kind));
   });
 
   it("takes tasks backing off only once their time has come, and only of the kinds asked for", async () => {

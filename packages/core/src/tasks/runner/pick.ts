@@ -1,4 +1,4 @@
-import { executePrepared } from "@genflow/db";
+import { executePrepared, type BuiltQuery } from "@genflow/db";
 import { sql } from "drizzle-orm";
 
 import type { CoreDeps } from "../../context";
@@ -31,7 +31,9 @@ function kindArray(kinds: readonly string[]) {
  *
  * The owners are found with a walk over an index (one probe per owner, not a scan of every queued
  * task), and only each owner's first candidates are ranked, so a pick costs the same with ten
- * queued tasks or a hundred thousand.
+ * queued tasks or a hundred thousand. The ranked ids are then tried in order by primary key, each
+ * locked only when reached: joining the candidates to `tasks` directly let the planner hash the
+ * whole table for every pick (20,000 queued tasks halved the claims per second).
  */
 export async function claimNextTask(
   deps: Pick<CoreDeps, "db" | "pubsub" | "clock">,
@@ -40,12 +42,12 @@ export async function claimNextTask(
 ): Promise<{ task: Task; userId: string } | null> {
   if (kinds.length === 0) return null;
   const at = deps.clock.now();
-  return claimPicked(
-    deps,
-    { sql: pickText(kinds.length), params: [...kinds, at.toISOString()] },
-    workerId,
-    at,
-  );
+  return claimPicked(deps, pickStatement(kinds, at), workerId, at);
+}
+
+/** The CTEs that pick and lock the next task of `kinds` at `at`, ending in `picked` (one id). */
+export function pickStatement(kinds: readonly string[], at: Date): BuiltQuery {
+  return { sql: pickText(kinds.length), params: [...kinds, at.toISOString()] };
 }
 
 const pickTexts = new Map<number, string>();
@@ -54,8 +56,12 @@ const pickTexts = new Map<number, string>();
 function pickText(kindCount: number): string {
   let text = pickTexts.get(kindCount);
   if (text !== undefined) return text;
-  const kinds = `array[${Array.from({ length: kindCount }, (_, i) => `$${i + 1}::text`).join(", ")}]`;
-  const now = `$${kindCount + 1}::timestamptz`;
+  // The parameters are read through sub-selects, which the planner does not look into: its
+  // estimates are then the same for every call, so Postgres keeps one generic plan for the
+  // prepared statement instead of planning it anew for each call's values (in a Postgres-only
+  // loop of create, claim and finish, a quarter more tasks per second).
+  const kinds = `(select array[${Array.from({ length: kindCount }, (_, i) => `$${i + 1}::text`).join(", ")}])::text[]`;
+  const now = `(select $${kindCount + 1}::timestamptz)`;
   text = `kinds(kind) as (select unnest(${kinds})),
     owners(kind, user_id) as (
       select k.kind, (select q.user_id from tasks q
@@ -82,12 +88,15 @@ function pickText(kindCount: number): string {
     busy as (
       select user_id, count(*) as running from tasks where status = 'running' group by user_id
     ),
+    ordered(ids) as (
+      select array_agg(c.id order by coalesce(b.running, 0) + c.rank, c.priority desc, c.created_at, c.id)
+      from candidates c left join busy b on b.user_id = c.user_id
+    ),
     picked as (
-      select t.id from tasks t
-      join candidates c on c.id = t.id
-      left join busy b on b.user_id = c.user_id
+      select t.id from unnest((select ids from ordered)) with ordinality as o(id, position)
+      join tasks t on t.id = o.id
       where t.status = 'queued' and t.run_after <= ${now}
-      order by coalesce(b.running, 0) + c.rank, c.priority desc, c.created_at, c.id
+      order by o.position
       limit 1
       for update of t skip locked
     )`;
