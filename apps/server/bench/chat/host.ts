@@ -46,6 +46,7 @@ const env = loadEnv({
   SERVE_WEB: "false",
   DATABASE_URL: databaseUrl,
   REDIS_URL: process.env["BENCH_CHAT_REDIS_URL"],
+  DATABASE_POOL_MAX: process.env["DATABASE_POOL_MAX"],
   // Keys of its own, so that limits and caches of one run never reach the next.
   REDIS_KEY_PREFIX: `genflow-bench-chat-${randomBytes(4).toString("hex")}:`,
   AI_PROVIDERS: JSON.stringify([
