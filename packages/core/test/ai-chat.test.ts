@@ -23,6 +23,7 @@ import {
   type AiChatDeps,
   type ReplyEvent,
 } from "../src/ai-chat";
+import { REPLY_CONTROL_CHANNEL } from "../src/ai-chat/channels";
 import { DomainError } from "../src/errors";
 import { failure, startChatHarness, type ChatHarness } from "./ai-chat-support";
 import { createUser } from "./generate-pipeline-support/fixtures";
@@ -80,6 +81,19 @@ async function collect(
 /** What the provider was asked, leaving out the title requests made after first exchanges. */
 const replyRequests = () =>
   server.requests.filter((r) => !r.messages[0]?.content.startsWith("Write a title"));
+
+/** What the stand-in provider writes for `[[tokens=n]]`: "w1 w2 … wn". */
+const words = (n: number) =>
+  Array.from({ length: n }, (_, i) => `${i === 0 ? "" : " "}w${i + 1}`).join("");
+
+/** Counts the requests to resend a reply's text, on any process. */
+async function countResends() {
+  let count = 0;
+  const stop = await deps.pubsub.subscribe(REPLY_CONTROL_CHANNEL, (message) => {
+    if ((message as { type?: unknown }).type === "resend") count += 1;
+  });
+  return { count: () => count, stop };
+}
 
 const textOf = (events: ReplyEvent[]) =>
   events.map((e) => (e.type === "text" ? e.text : "")).join("");
@@ -157,23 +171,53 @@ describe("a reply", () => {
     expect(ends).toEqual([...ends].sort((a, b) => a - b));
   });
 
-  it("gives a subscriber that joins mid-reply the text not saved yet, from the process writing it", async () => {
+  it("gives a subscriber on another process that joins mid-reply the text not saved yet, resent by the process writing it", async () => {
     const slowSaves = await createReplyRunner(deps, { workerId: "slow", flushIntervalMs: 60_000 });
-    const late = { ...deps, chat: { ...deps.chat, replies: slowSaves } };
+    const writer = { ...deps, chat: { ...deps.chat, replies: slowSaves } };
+    const resends = await countResends();
     try {
-      const started = await sendMessage(late, {
+      const started = await sendMessage(writer, {
         userId: alice,
         input: { content: "[[tokens=30 delay=10]]" },
       });
       await new Promise((resolve) => setTimeout(resolve, 120));
       expect((await loadRow(started.reply.id)).content).toBe("");
+      // `deps` has a runner of its own that does not write this reply: another process.
       const events = await collect(
-        streamReply(late, { userId: alice, messageId: started.reply.id }),
+        streamReply(deps, { userId: alice, messageId: started.reply.id }),
       );
-      expect(textOf(events)).toBe(
-        Array.from({ length: 30 }, (_, i) => `${i === 0 ? "" : " "}w${i + 1}`).join(""),
-      );
+      expect(textOf(events)).toBe(words(30));
+      expect(resends.count()).toBeGreaterThan(0);
     } finally {
+      await resends.stop();
+      await slowSaves.close();
+    }
+  });
+
+  it("gives a subscriber on the process writing the reply its text so far at once, without reading it or asking for it", async () => {
+    const slowSaves = await createReplyRunner(deps, { workerId: "slow", flushIntervalMs: 60_000 });
+    const here = { ...deps, chat: { ...deps.chat, replies: slowSaves } };
+    const resends = await countResends();
+    try {
+      const started = await sendMessage(here, {
+        userId: alice,
+        input: { content: "[[tokens=30 delay=10]]" },
+      });
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      expect((await loadRow(started.reply.id)).content).toBe("");
+      const [events, refused] = await Promise.all([
+        collect(streamReply(here, { userId: alice, messageId: started.reply.id })),
+        // Another user's subscription to it is refused as if it did not exist.
+        failure(collect(streamReply(here, { userId: bob, messageId: started.reply.id }))),
+      ]);
+      // The first event holds what had arrived when it joined, though none of it was saved.
+      const first = events[0];
+      expect(first?.type === "text" && first.text.startsWith("w1 w2 w3")).toBe(true);
+      expect(textOf(events)).toBe(words(30));
+      expect(resends.count()).toBe(0);
+      expect(refused.code).toBe("NOT_FOUND");
+    } finally {
+      await resends.stop();
       await slowSaves.close();
     }
   });

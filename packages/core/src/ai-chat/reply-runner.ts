@@ -73,6 +73,11 @@ export interface ReplyRunner {
   start(spec: ReplyRunSpec): void;
   /** Stops a reply running in this process. False when it does not run here. */
   stopLocal(messageId: string, by: string): boolean;
+  /**
+   * A stored reply this process is streaming now: its owner and all its text so far (ahead of
+   * what is saved, and of what was published). Undefined when it does not stream here.
+   */
+  local(messageId: string): { userId: string; content: string } | undefined;
   /** Replies running in this process. */
   running(): number;
   /** Marks every running reply `interrupted` (keeping its text) and waits for them to be stored. */
@@ -88,6 +93,7 @@ class ReplyInterrupted extends Error {}
 class ReplyGone extends Error {}
 
 interface Active {
+  userId: string;
   controller: AbortController;
   done: Promise<void>;
   /** The reply's text so far (what the provider has sent, after the prefix). */
@@ -318,6 +324,7 @@ export async function createReplyRunner(
     start(spec) {
       if (closing) throw new Error("The reply runner is closed");
       const entry: Active = {
+        userId: spec.userId,
         controller: new AbortController(),
         done: Promise.resolve(),
         content: spec.prefix,
@@ -341,6 +348,10 @@ export async function createReplyRunner(
       void entry.done.finally(() => runs.delete(entry));
     },
     stopLocal,
+    local(messageId) {
+      const run = active.get(messageId);
+      return run?.stored ? { userId: run.userId, content: run.content } : undefined;
+    },
     running: () => runs.size,
     async close() {
       closing = true;

@@ -38,10 +38,11 @@ const IDLE_CHECK_MS = 15_000;
  * A reply's text from character `after` on, once each and in order, then `done`: what is stored
  * first, then live pieces as the process writing the reply publishes them (on any server).
  *
- * Subscribes before reading the row, so nothing published meanwhile is lost. Stored text lags the
- * live stream by up to the runner's save interval, so a subscriber that joins mid-reply can find
- * pieces missing between the two: it asks the writing process to resend the whole text so far
- * (one live message), and reads storage again if no answer comes.
+ * Subscribes before reading the row, so nothing published meanwhile is lost. When this process
+ * writes the reply, its runner's text so far stands in for the row (no read, and nothing missing).
+ * Otherwise stored text lags the live stream by up to the runner's save interval, so a subscriber
+ * that joins mid-reply can find pieces missing between the two: it asks the writing process to
+ * resend the whole text so far (one live message), and reads storage again if no answer comes.
  */
 export async function* streamReply(
   deps: AiChatDeps,
@@ -64,6 +65,7 @@ export async function* streamReply(
   });
   signal?.addEventListener("abort", notify, { once: true });
 
+  /** The reply's text as stored and, once it no longer streams, its final row. */
   const read = async () => {
     const [row] = await deps.db
       .select()
@@ -71,7 +73,12 @@ export async function* streamReply(
       .where(and(eq(chatMessages.id, messageId), eq(chatMessages.userId, userId)))
       .limit(1);
     if (!row) throw notFound("Message");
-    return row;
+    return { content: row.content, final: row.status === "streaming" ? undefined : row };
+  };
+  /** A reply this process is writing needs no read: its runner holds all its text so far. */
+  const start = () => {
+    const local = deps.chat.replies.local(messageId);
+    return local?.userId === userId ? { content: local.content, final: undefined } : read();
   };
   /** Resolves when a live message arrives, the signal aborts, or `ms` pass. */
   const nextMessage = (ms: number) =>
@@ -116,15 +123,15 @@ export async function* streamReply(
       return text ? { type: "text", text, end: sent } : undefined;
     };
 
-    let row = await read();
+    let seen = await start();
     for (;;) {
       if (signal?.aborted) return;
-      const stored = take(0, row.content);
+      const stored = take(0, seen.content);
       if (stored) yield stored;
       const joined = drainHeld();
       if (joined) yield joined;
-      if (row.status !== "streaming") {
-        yield { type: "done", message: toChatMessage(row) };
+      if (seen.final) {
+        yield { type: "done", message: toChatMessage(seen.final) };
         return;
       }
 
@@ -177,11 +184,11 @@ export async function* streamReply(
       }
       if (signal?.aborted) return;
       resendAskedAt = undefined;
-      row = await read();
-      if (ended && row.status === "streaming") {
+      seen = await read();
+      if (ended && !seen.final) {
         // The end was published just before the final row became visible here.
         await new Promise((resolve) => setTimeout(resolve, 20));
-        row = await read();
+        seen = await read();
       }
     }
   } finally {
