@@ -86,13 +86,31 @@ const replyRequests = () =>
 const words = (n: number) =>
   Array.from({ length: n }, (_, i) => `${i === 0 ? "" : " "}w${i + 1}`).join("");
 
-/** Counts the requests to resend a reply's text, on any process. */
-async function countResends() {
-  let count = 0;
-  const stop = await deps.pubsub.subscribe(REPLY_CONTROL_CHANNEL, (message) => {
-    if ((message as { type?: unknown }).type === "resend") count += 1;
+/**
+ * Alice's 30-token reply, 120 ms in, written by a runner of its own (`writer`, "this process")
+ * that saves nothing yet; `resends` counts the requests to resend a reply's text from then on.
+ */
+async function withUnsavedReply(
+  run: (reply: { writer: AiChatDeps; messageId: string; resends: () => number }) => Promise<void>,
+) {
+  const slowSaves = await createReplyRunner(deps, { workerId: "slow", flushIntervalMs: 60_000 });
+  const writer = { ...deps, chat: { ...deps.chat, replies: slowSaves } };
+  let resends = 0;
+  const unsubscribe = await deps.pubsub.subscribe(REPLY_CONTROL_CHANNEL, (message) => {
+    if ((message as { type?: unknown }).type === "resend") resends += 1;
   });
-  return { count: () => count, stop };
+  try {
+    const started = await sendMessage(writer, {
+      userId: alice,
+      input: { content: "[[tokens=30 delay=10]]" },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect((await loadRow(started.reply.id)).content).toBe("");
+    await run({ writer, messageId: started.reply.id, resends: () => resends });
+  } finally {
+    await unsubscribe();
+    await slowSaves.close();
+  }
 }
 
 const textOf = (events: ReplyEvent[]) =>
@@ -172,54 +190,28 @@ describe("a reply", () => {
   });
 
   it("gives a subscriber on another process that joins mid-reply the text not saved yet, resent by the process writing it", async () => {
-    const slowSaves = await createReplyRunner(deps, { workerId: "slow", flushIntervalMs: 60_000 });
-    const writer = { ...deps, chat: { ...deps.chat, replies: slowSaves } };
-    const resends = await countResends();
-    try {
-      const started = await sendMessage(writer, {
-        userId: alice,
-        input: { content: "[[tokens=30 delay=10]]" },
-      });
-      await new Promise((resolve) => setTimeout(resolve, 120));
-      expect((await loadRow(started.reply.id)).content).toBe("");
+    await withUnsavedReply(async ({ messageId, resends }) => {
       // `deps` has a runner of its own that does not write this reply: another process.
-      const events = await collect(
-        streamReply(deps, { userId: alice, messageId: started.reply.id }),
-      );
+      const events = await collect(streamReply(deps, { userId: alice, messageId }));
       expect(textOf(events)).toBe(words(30));
-      expect(resends.count()).toBeGreaterThan(0);
-    } finally {
-      await resends.stop();
-      await slowSaves.close();
-    }
+      expect(resends()).toBeGreaterThan(0);
+    });
   });
 
   it("gives a subscriber on the process writing the reply its text so far at once, without reading it or asking for it", async () => {
-    const slowSaves = await createReplyRunner(deps, { workerId: "slow", flushIntervalMs: 60_000 });
-    const here = { ...deps, chat: { ...deps.chat, replies: slowSaves } };
-    const resends = await countResends();
-    try {
-      const started = await sendMessage(here, {
-        userId: alice,
-        input: { content: "[[tokens=30 delay=10]]" },
-      });
-      await new Promise((resolve) => setTimeout(resolve, 120));
-      expect((await loadRow(started.reply.id)).content).toBe("");
+    await withUnsavedReply(async ({ writer, messageId, resends }) => {
       const [events, refused] = await Promise.all([
-        collect(streamReply(here, { userId: alice, messageId: started.reply.id })),
+        collect(streamReply(writer, { userId: alice, messageId })),
         // Another user's subscription to it is refused as if it did not exist.
-        failure(collect(streamReply(here, { userId: bob, messageId: started.reply.id }))),
+        failure(collect(streamReply(writer, { userId: bob, messageId }))),
       ]);
       // The first event holds what had arrived when it joined, though none of it was saved.
       const first = events[0];
       expect(first?.type === "text" && first.text.startsWith("w1 w2 w3")).toBe(true);
       expect(textOf(events)).toBe(words(30));
-      expect(resends.count()).toBe(0);
+      expect(resends()).toBe(0);
       expect(refused.code).toBe("NOT_FOUND");
-    } finally {
-      await resends.stop();
-      await slowSaves.close();
-    }
+    });
   });
 
   it("keeps running when nobody watches, and a late subscriber gets it all", async () => {
