@@ -9,6 +9,7 @@ import type { DestinationStream, Logger } from "pino";
 import { Registry } from "prom-client";
 
 import { createApp } from "./app";
+import { attachTrpcWebSocket, type TrpcWebSocket } from "./trpc-ws";
 import { generateRoutes } from "./generate-routes";
 import { articleRoutes } from "./article-routes";
 import { cutoutRoutes } from "./cutout-routes";
@@ -110,6 +111,7 @@ export async function createServer(
 
   const open = new Set<ServerResponse>();
   let http: Server | undefined;
+  let sockets: TrpcWebSocket | undefined;
   let closing: Promise<void> | undefined;
 
   const shutdown = async () => {
@@ -119,6 +121,8 @@ export async function createServer(
       log.info({ inFlight: open.size }, "shutting down: draining requests");
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
+      // WebSocket clients are told to reconnect (to another process) and resume.
+      await sockets?.close();
       for (const res of open) {
         if (!res.headersSent) res.setHeader("Connection", "close");
       }
@@ -160,6 +164,13 @@ export async function createServer(
         if (draining) res.setHeader("Connection", "close");
       });
       server.on("request", app);
+      sockets = attachTrpcWebSocket(server, {
+        services: deps.services,
+        log,
+        maxPayload: env.BODY_LIMIT_BYTES,
+        onErrorCode: (code) => metrics.error(code),
+        draining: () => draining,
+      });
       return new Promise<ListeningServer>((resolve, reject) => {
         server.once("error", reject);
         server.listen(port, host, () => {

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 
+import { createGenflowClient } from "@genflow/client";
 import { freePort } from "@genflow/core/testing";
 import { startScriptedChatServer, type ScriptedChatServer } from "@genflow/core/ai-chat/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -112,5 +113,38 @@ describe.skipIf(!NGINX)("behind nginx (deploy/nginx.conf, default proxy_bufferin
     expect(arrivals[0]).toBeLessThan(1_000);
     expect((arrivals.at(-1) ?? 0) - (arrivals[0] ?? 0)).toBeGreaterThan(1_000);
     expect(raw).toContain("w20");
+  });
+
+  it("passes the SDK's WebSocket through, with a reply streaming as it is written", async () => {
+    const { cookie } = await signUp(server.url);
+    const created = await mutate(server.url, "auth.apiKeys.create", { name: "sdk" }, { cookie });
+    const { key } = ((await created.json()) as { result: { data: { json: { key: string } } } })
+      .result.data.json;
+    const sdk = createGenflowClient({ url: proxyUrl, apiKey: key, transport: "websocket" });
+    const sent = await sdk.aiChat.send.mutate({ content: "[[tokens=20 delay=100]]" });
+    const started = Date.now();
+    const arrivals: number[] = [];
+    let text = "";
+    const status = await new Promise<string>((resolve, reject) => {
+      const subscription = sdk.aiChat.onReply.subscribe(
+        { messageId: sent.reply.id },
+        {
+          onData: ({ data }) => {
+            if (data.type === "text") {
+              arrivals.push(Date.now() - started);
+              text += data.text;
+            } else {
+              subscription.unsubscribe();
+              resolve(data.message.status);
+            }
+          },
+          onError: reject,
+        },
+      );
+    });
+    expect(status).toBe("completed");
+    expect(text).toContain("w20");
+    expect(arrivals.length).toBeGreaterThanOrEqual(10);
+    expect((arrivals.at(-1) ?? 0) - (arrivals[0] ?? 0)).toBeGreaterThan(1_000);
   });
 });

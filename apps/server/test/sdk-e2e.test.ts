@@ -463,6 +463,112 @@ describe("SDK subscriptions across a network failure", () => {
   }, 40_000);
 });
 
+describe("the SDK over one WebSocket", () => {
+  // One account for these tests: sign-ups are rate-limited per address.
+  let account: ReturnType<typeof newAccount>;
+  beforeAll(() => {
+    account = newAccount(running.url);
+  });
+
+  it("sends calls and subscriptions over one connection, with the same results and errors", async () => {
+    const { browser, key } = await account;
+    const proxy = await startProxy(running.port);
+    try {
+      const sdk = createGenflowClient({ url: proxy.url, apiKey: key.key, transport: "websocket" });
+      const info = await sdk.system.info.query();
+      expect(info).toMatchObject({ via: "apiKey" });
+      const streams = [follow(sdk, 0), follow(sdk, 0)];
+      for (const stream of streams) {
+        await waitFor(() => stream.events.some((e) => e.dataId === key.id));
+      }
+      const second = await browser.auth.apiKeys.create.mutate({ name: "second" });
+      for (const stream of streams) {
+        await waitFor(() => stream.events.some((e) => e.dataId === second.id));
+        expect(stream.errors).toEqual([]);
+      }
+      const missing = await sdk.tasks.cancel.mutate({ id: randomUUID() }).catch((e: unknown) => e);
+      expect(isGenflowError(missing)).toBe(true);
+      if (isGenflowError(missing)) {
+        expect(missing.data.code).toBe("NOT_FOUND");
+        expect(missing.data.requestId).toMatch(/\S/);
+      }
+      const invalid = await sdk.tasks.cancel.mutate({ id: "" }).catch((e: unknown) => e);
+      expect(isGenflowError(invalid) && invalid.data.code).toBe("VALIDATION");
+      // All of it went over the one upgraded connection.
+      expect(proxy.requests()).toBe(1);
+      for (const stream of streams) stream.unsubscribe();
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("reconnects by itself and resumes subscriptions after the last event received", async () => {
+    const { browser, key } = await account;
+    const proxy = await startProxy(running.port);
+    try {
+      const sdk = createGenflowClient({ url: proxy.url, apiKey: key.key, transport: "websocket" });
+      const stream = follow(sdk, 0);
+      await waitFor(() => stream.events.some((e) => e.dataId === key.id));
+      const before = stream.events.length;
+
+      proxy.dropAll();
+      const second = await browser.auth.apiKeys.create.mutate({ name: "while down" });
+      await browser.auth.apiKeys.revoke.mutate({ id: second.id });
+
+      await waitFor(() => stream.events.length >= before + 2, 20_000);
+      await sleep(200);
+      expect(stream.events.slice(before).map((e) => [e.type, e.dataId])).toEqual([
+        ["apiKey.created", second.id],
+        ["apiKey.revoked", second.id],
+      ]);
+      const ids = stream.events.map((e) => e.eventId);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(proxy.requests()).toBe(2);
+      stream.unsubscribe();
+    } finally {
+      await proxy.close();
+    }
+  }, 40_000);
+
+  it("stops serving a key revoked while the connection is open", async () => {
+    const { browser } = await account;
+    const revoked = await browser.auth.apiKeys.create.mutate({ name: "to revoke" });
+    const sdk = createGenflowClient({
+      url: running.url,
+      apiKey: revoked.key,
+      transport: "websocket",
+    });
+    expect(await sdk.system.info.query()).toMatchObject({ via: "apiKey" });
+    await sdk.tasks.list.query({});
+    await browser.auth.apiKeys.revoke.mutate({ id: revoked.id });
+    await sleep(1_100);
+    expect(await sdk.system.info.query()).toMatchObject({ via: null, user: null });
+    const refused = await sdk.tasks.list.query({}).catch((e: unknown) => e);
+    expect(isGenflowError(refused) && refused.data.code).toBe("UNAUTHORIZED");
+  });
+
+  it("refuses upgrades from untrusted origins and on other paths", async () => {
+    const { WebSocket } = await import("ws");
+    const statusOf = (path: string, headers: Record<string, string>) =>
+      new Promise<number>((resolve, reject) => {
+        const socket = new WebSocket(`${running.url.replace("http", "ws")}${path}`, { headers });
+        socket.on("unexpected-response", (_req, res) => {
+          resolve(res.statusCode ?? 0);
+          socket.terminate();
+        });
+        socket.on("open", () => {
+          resolve(101);
+          socket.close();
+        });
+        socket.on("error", reject);
+      });
+    expect(await statusOf("/trpc", { origin: "https://evil.example" })).toBe(403);
+    expect(await statusOf("/elsewhere", {})).toBe(404);
+    expect(await statusOf("/trpc", { origin: ORIGIN })).toBe(101);
+    expect(await statusOf("/trpc", {})).toBe(101);
+  });
+});
+
 describe("the list-events example", () => {
   it("prints the caller and the replayed events, then exits", async () => {
     const { email, browser, key } = await newAccount(running.url);

@@ -151,3 +151,27 @@ describe("shutdown timeout", () => {
     }
   });
 });
+
+describe("WebSocket connections", () => {
+  it("are told to reconnect and closed on shutdown", async () => {
+    const { WebSocket } = await import("ws");
+    const s = await startServer({}, { db });
+    try {
+      const socket = new WebSocket(`ws://127.0.0.1:${s.port}/trpc`);
+      await new Promise((resolve, reject) => {
+        socket.once("open", resolve);
+        socket.once("error", reject);
+      });
+      const messages: string[] = [];
+      socket.on("message", (data: Buffer) => messages.push(data.toString()));
+      const closed = new Promise<number>((resolve) => socket.once("close", resolve));
+      await s.server.close();
+      expect(await closed).toBe(1012);
+      expect(messages.map((m) => (JSON.parse(m) as { method?: string }).method)).toContain(
+        "reconnect",
+      );
+    } finally {
+      await s.stop();
+    }
+  });
+});

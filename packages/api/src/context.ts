@@ -75,11 +75,35 @@ export interface Context extends RequestMeta {
   principal(): Promise<Principal | null>;
 }
 
-export function createContext(services: ApiServices, meta: RequestMeta): Context {
+export interface ContextOptions {
+  /**
+   * How long the resolved caller may be reused, in ms. Unset: for the context's whole life (one
+   * HTTP request). A WebSocket connection keeps one context for all its calls, so it sets this to
+   * notice a sign-out or a revoked key on its next call.
+   */
+  principalMaxAgeMs?: number | undefined;
+}
+
+export function createContext(
+  services: ApiServices,
+  meta: RequestMeta,
+  options: ContextOptions = {},
+): Context {
+  const maxAge = options.principalMaxAgeMs;
   let resolved: Promise<Principal | null> | undefined;
+  let resolvedAt = 0;
   return {
     ...meta,
     services,
-    principal: () => (resolved ??= services.authenticate(meta.headers)),
+    principal: () => {
+      if (resolved && maxAge !== undefined && performance.now() - resolvedAt > maxAge) {
+        resolved = undefined;
+      }
+      if (!resolved) {
+        resolvedAt = performance.now();
+        resolved = services.authenticate(meta.headers);
+      }
+      return resolved;
+    },
   };
 }

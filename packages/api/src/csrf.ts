@@ -13,13 +13,19 @@ function originOf(value: string): string | null {
   }
 }
 
-function isTrustedOrigin(origin: string, ctx: Context): boolean {
+/**
+ * Whether a browser's `Origin` is the server itself (`host`, as the browser addressed it) or one
+ * of `trustedOrigins`.
+ */
+export function isTrustedOrigin(
+  origin: string,
+  host: string | null,
+  trustedOrigins: readonly string[],
+): boolean {
   const normalized = originOf(origin);
   if (!normalized) return false;
-  // The server's own address, as the browser addressed it.
-  const host = ctx.headers.get("host");
   if (host && new URL(normalized).host === host.toLowerCase()) return true;
-  return ctx.services.config.trustedOrigins.some((trusted) => originOf(trusted) === normalized);
+  return trustedOrigins.some((trusted) => originOf(trusted) === normalized);
 }
 
 /**
@@ -35,7 +41,8 @@ export async function assertTrustedOrigin(ctx: Context): Promise<void> {
   if (principal?.via === "apiKey") return;
   const origin = ctx.headers.get("origin");
   if (origin && origin !== "null") {
-    if (isTrustedOrigin(origin, ctx)) return;
+    if (isTrustedOrigin(origin, ctx.headers.get("host"), ctx.services.config.trustedOrigins))
+      return;
     throw new DomainError("FORBIDDEN", REFUSED, { details: { reason: "untrusted_origin" } });
   }
   if (ctx.headers.get("sec-fetch-site") === "same-origin") return;

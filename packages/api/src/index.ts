@@ -4,7 +4,7 @@ import type { AppRouter } from "./root";
 
 export { appRouter, type AppRouter } from "./root";
 export { createCallerFactory, enforceRateLimit } from "./trpc";
-export { assertTrustedOrigin } from "./csrf";
+export { assertTrustedOrigin, isTrustedOrigin } from "./csrf";
 export { uploadUrl, withUploadUrl } from "./router/uploads";
 export {
   createContext,
@@ -13,6 +13,7 @@ export {
   type ApiServices,
   type AuthUser,
   type Context,
+  type ContextOptions,
   type Principal,
   type RequestMeta,
 } from "./context";
