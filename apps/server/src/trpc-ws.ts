@@ -1,7 +1,13 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 
-import { appRouter, createContext, domainCodeOf, isTrustedOrigin, type ApiServices } from "@genflow/api";
+import {
+  appRouter,
+  createContext,
+  domainCodeOf,
+  isTrustedOrigin,
+  type ApiServices,
+} from "@genflow/api";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import type { Logger } from "pino";
 import { WebSocketServer } from "ws";
@@ -48,9 +54,7 @@ export function attachTrpcWebSocket(server: Server, options: TrpcWebSocketOption
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload });
 
   const refuse = (socket: Duplex, status: number, reason: string) => {
-    socket.end(
-      `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
-    );
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   };
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => socket.destroy());
@@ -99,7 +103,8 @@ export function attachTrpcWebSocket(server: Server, options: TrpcWebSocketOption
       const code = domainCodeOf(error);
       options.onErrorCode(code);
       const fields = { requestId: req.id, path, type, code, transport: "websocket" };
-      if (code === "INTERNAL") log.error({ ...fields, err: error.cause ?? error }, "procedure failed");
+      if (code === "INTERNAL")
+        log.error({ ...fields, err: error.cause ?? error }, "procedure failed");
       else log.debug({ ...fields, reason: error.message }, "procedure rejected");
     },
     // Idle connections are pinged, as event streams are, so proxies keep them open.
