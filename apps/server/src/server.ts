@@ -170,6 +170,7 @@ export async function createServer(
         maxPayload: env.BODY_LIMIT_BYTES,
         onErrorCode: (code) => metrics.error(code),
         draining: () => draining,
+        trustProxy: app.get("trust proxy fn") as (address: string, hop: number) => boolean,
       });
       return new Promise<ListeningServer>((resolve, reject) => {
         server.once("error", reject);

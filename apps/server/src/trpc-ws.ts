@@ -10,6 +10,7 @@ import {
 } from "@genflow/api";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import type { Logger } from "pino";
+import proxyaddr from "proxy-addr";
 import { WebSocketServer } from "ws";
 
 import { headersOf } from "./request-headers";
@@ -33,6 +34,11 @@ export interface TrpcWebSocketOptions {
   onErrorCode: (code: string) => void;
   /** Whether the host is shutting down: new connections are refused. */
   draining: () => boolean;
+  /**
+   * Which addresses are trusted proxies (Express's compiled `trust proxy`), so the client's
+   * address comes from `X-Forwarded-For` as it does for HTTP requests (`req.ip`).
+   */
+  trustProxy: (address: string, hop: number) => boolean;
 }
 
 export interface TrpcWebSocket {
@@ -84,7 +90,7 @@ export function attachTrpcWebSocket(server: Server, options: TrpcWebSocketOption
         services,
         {
           requestId: req.id ?? acceptRequestId(undefined),
-          ip: req.socket.remoteAddress ?? "unknown",
+          ip: proxyaddr(req, options.trustProxy) || "unknown",
           headers: authorization
             ? {
                 get: (name) =>
