@@ -432,34 +432,46 @@ describe("SDK resilience", () => {
   });
 });
 
+/**
+ * Follows the caller's events through a proxy, cuts every connection, makes two events while the
+ * client is cut off, and checks they arrive after it reconnects: once each, in order.
+ */
+async function resumesAcrossDrop(
+  account: Awaited<ReturnType<typeof newAccount>>,
+  transport: "http" | "websocket",
+) {
+  const { browser, key } = account;
+  const proxy = await startProxy(running.port);
+  try {
+    const sdk = createGenflowClient({ url: proxy.url, apiKey: key.key, transport });
+    const stream = follow(sdk, 0);
+    await waitFor(() => stream.events.some((e) => e.dataId === key.id));
+    const before = stream.events.length;
+
+    proxy.dropAll();
+    // Produced while the connection is down; delivered after the client reconnects.
+    const second = await browser.auth.apiKeys.create.mutate({ name: "while down" });
+    await browser.auth.apiKeys.revoke.mutate({ id: second.id });
+
+    await waitFor(() => stream.events.length >= before + 2, 20_000);
+    await sleep(200);
+    expect(stream.events.slice(before).map((e) => [e.type, e.dataId])).toEqual([
+      ["apiKey.created", second.id],
+      ["apiKey.revoked", second.id],
+    ]);
+    const ids = stream.events.map((e) => e.eventId);
+    expect(ids).toEqual([...ids].sort((x, y) => x - y));
+    expect(new Set(ids).size).toBe(ids.length);
+    stream.unsubscribe();
+    return { requests: proxy.requests() };
+  } finally {
+    await proxy.close();
+  }
+}
+
 describe("SDK subscriptions across a network failure", () => {
   it("reconnect by themselves and resume after the last event received", async () => {
-    const { browser, key } = await newAccount(running.url);
-    const proxy = await startProxy(running.port);
-    try {
-      const sdk = createGenflowClient({ url: proxy.url, apiKey: key.key });
-      const stream = follow(sdk, 0);
-      await waitFor(() => stream.events.some((e) => e.dataId === key.id));
-      const before = stream.events.length;
-
-      proxy.dropAll();
-      // Produced while the connection is down; delivered after the client reconnects.
-      const second = await browser.auth.apiKeys.create.mutate({ name: "while down" });
-      await browser.auth.apiKeys.revoke.mutate({ id: second.id });
-
-      await waitFor(() => stream.events.length >= before + 2, 20_000);
-      await sleep(200);
-      expect(stream.events.slice(before).map((e) => [e.type, e.dataId])).toEqual([
-        ["apiKey.created", second.id],
-        ["apiKey.revoked", second.id],
-      ]);
-      const ids = stream.events.map((e) => e.eventId);
-      expect(ids).toEqual([...ids].sort((a, b) => a - b));
-      expect(new Set(ids).size).toBe(ids.length);
-      stream.unsubscribe();
-    } finally {
-      await proxy.close();
-    }
+    await resumesAcrossDrop(await newAccount(running.url), "http");
   }, 40_000);
 });
 
@@ -503,31 +515,9 @@ describe("the SDK over one WebSocket", () => {
   });
 
   it("reconnects by itself and resumes subscriptions after the last event received", async () => {
-    const { browser, key } = await account;
-    const proxy = await startProxy(running.port);
-    try {
-      const sdk = createGenflowClient({ url: proxy.url, apiKey: key.key, transport: "websocket" });
-      const stream = follow(sdk, 0);
-      await waitFor(() => stream.events.some((e) => e.dataId === key.id));
-      const before = stream.events.length;
-
-      proxy.dropAll();
-      const second = await browser.auth.apiKeys.create.mutate({ name: "while down" });
-      await browser.auth.apiKeys.revoke.mutate({ id: second.id });
-
-      await waitFor(() => stream.events.length >= before + 2, 20_000);
-      await sleep(200);
-      expect(stream.events.slice(before).map((e) => [e.type, e.dataId])).toEqual([
-        ["apiKey.created", second.id],
-        ["apiKey.revoked", second.id],
-      ]);
-      const ids = stream.events.map((e) => e.eventId);
-      expect(new Set(ids).size).toBe(ids.length);
-      expect(proxy.requests()).toBe(2);
-      stream.unsubscribe();
-    } finally {
-      await proxy.close();
-    }
+    const { requests } = await resumesAcrossDrop(await account, "websocket");
+    // One upgrade before the drop, one after.
+    expect(requests).toBe(2);
   }, 40_000);
 
   it("stops serving a key revoked while the connection is open", async () => {
