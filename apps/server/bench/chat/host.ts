@@ -53,7 +53,7 @@ const env = loadEnv({
     {
       id: "bench",
       baseUrl: providerUrl,
-      models: [{ id: "scripted", contextWindow: 32_768, maxOutputTokens: 16_000 }],
+      models: [{ id: "scripted", contextWindow: 131_072, maxOutputTokens: 32_000 }],
     },
   ]),
   // Never reject: every call is still counted against the limits.

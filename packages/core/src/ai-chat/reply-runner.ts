@@ -199,7 +199,8 @@ export async function createReplyRunner(
     const started = performance.now();
     let ttftMs: number | null = null;
     let usage: { inputTokens: number; outputTokens: number } | undefined;
-    let generated = "";
+    /** Where this run's text starts in the reply's content. */
+    const generatedFrom = entry.content.length;
 
     // Text goes out at once when nothing went out in the last `publishIntervalMs`; pieces that
     // arrive sooner wait for the rest of that interval and go out together, so a fast stream
@@ -236,7 +237,6 @@ export async function createReplyRunner(
         if (part.type === "text") {
           if (ttftMs === null) ttftMs = Math.round(performance.now() - started);
           entry.content += part.text;
-          generated += part.text;
           schedulePublish();
         } else if (part.type === "usage") {
           usage = { inputTokens: part.inputTokens, outputTokens: part.outputTokens };
@@ -271,6 +271,7 @@ export async function createReplyRunner(
       }
     }
     const content = entry.content;
+    const generated = content.slice(generatedFrom);
     // No periodic save may write this reply once its final row is being stored.
     active.delete(messageId);
     await saving;
