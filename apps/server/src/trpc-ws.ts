@@ -1,4 +1,5 @@
-import type { IncomingMessage, Server } from "node:http";
+import { ServerResponse, type IncomingMessage, type Server } from "node:http";
+import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 
 import {
@@ -7,6 +8,7 @@ import {
   domainCodeOf,
   isTrustedOrigin,
   type ApiServices,
+  type ErrorEnvelope,
 } from "@genflow/api";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import type { Logger } from "pino";
@@ -64,6 +66,9 @@ export function attachTrpcWebSocket(server: Server, options: TrpcWebSocketOption
   };
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => socket.destroy());
+    if (req.headers.upgrade?.toLowerCase() !== "websocket") {
+      return answerWithoutUpgrade(server, req, socket, head);
+    }
     const path = (req.url ?? "").split("?", 1)[0];
     if (path !== TRPC_WS_PATH) return refuse(socket, 404, "Not Found");
     if (options.draining()) return refuse(socket, 503, "Service Unavailable");
@@ -131,4 +136,50 @@ export function attachTrpcWebSocket(server: Server, options: TrpcWebSocketOption
       for (const client of wss.clients) client.terminate();
     },
   };
+}
+
+/**
+ * A request that offers another protocol than WebSocket (`Upgrade: h2c`, as `curl --http2` sends
+ * over plain HTTP) is answered as an ordinary request, as it would be without a WebSocket server:
+ * the offer is optional. Node hands every request with an `Upgrade` header to the upgrade
+ * listener, without its HTTP parser, so the response closes the connection; a body cannot be
+ * read there, and such a request gets 400 with the error envelope instead.
+ */
+function answerWithoutUpgrade(
+  server: Server,
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+): void {
+  const hasBody =
+    req.headers["transfer-encoding"] !== undefined ||
+    Number(req.headers["content-length"] ?? "0") > 0 ||
+    head.length > 0;
+  const res = new ServerResponse(req);
+  res.shouldKeepAlive = false;
+  res.assignSocket(socket as Socket);
+  res.once("finish", () => {
+    res.detachSocket(socket as Socket);
+    socket.end();
+  });
+  if (!hasBody) {
+    req.push(null);
+    server.emit("request", req, res);
+    return;
+  }
+  const requestId = acceptRequestId(req.headers[REQUEST_ID_HEADER.toLowerCase()]);
+  const error: ErrorEnvelope = {
+    code: "VALIDATION",
+    message:
+      "A request with a body cannot offer to upgrade the connection; send it without Upgrade",
+    details: null,
+    requestId,
+  };
+  const body = JSON.stringify({ error });
+  res.writeHead(400, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(body),
+    [REQUEST_ID_HEADER]: requestId,
+  });
+  res.end(body);
 }

@@ -557,6 +557,52 @@ describe("the SDK over one WebSocket", () => {
     expect(await statusOf("/trpc", { origin: ORIGIN })).toBe(101);
     expect(await statusOf("/trpc", {})).toBe(101);
   });
+
+  it("answers a request offering another protocol (Upgrade: h2c) as an ordinary request", async () => {
+    const { request } = await import("node:http");
+    const send = (method: string, path: string, body?: string) =>
+      new Promise<{ status: number; headers: Record<string, unknown>; text: string }>(
+        (resolve, reject) => {
+          const req = request(`${running.url}${path}`, {
+            method,
+            headers: {
+              connection: "Upgrade, HTTP2-Settings",
+              upgrade: "h2c",
+              "http2-settings": "AAMAAABkAARAAAAAAAIAAAAA",
+              ...(body !== undefined && { "content-type": "application/json" }),
+            },
+          });
+          req.on("response", (res) => {
+            let text = "";
+            res.setEncoding("utf8");
+            res.on("data", (chunk: string) => (text += chunk));
+            res.on("end", () =>
+              resolve({ status: res.statusCode ?? 0, headers: res.headers, text }),
+            );
+          });
+          req.on("upgrade", () => reject(new Error("the server switched protocols")));
+          req.on("error", reject);
+          req.end(body);
+        },
+      );
+    const ready = await send("GET", "/readyz");
+    expect(ready.status).toBe(200);
+    expect(JSON.parse(ready.text)).toMatchObject({ status: "ok" });
+    expect(ready.headers["connection"]).toBe("close");
+
+    const info = await send("GET", "/trpc/system.info");
+    expect(info.status).toBe(200);
+
+    const unknown = await send("GET", "/api/nothing-here");
+    expect(unknown.status).toBe(404);
+    expect(JSON.parse(unknown.text)).toMatchObject({ error: { code: "NOT_FOUND" } });
+
+    const withBody = await send("POST", "/trpc/system.info", "{}");
+    expect(withBody.status).toBe(400);
+    const envelope = (JSON.parse(withBody.text) as { error: Record<string, unknown> }).error;
+    expect(envelope).toMatchObject({ code: "VALIDATION", details: null });
+    expect(envelope["requestId"]).toBe(withBody.headers["x-request-id"]);
+  });
 });
 
 describe("the list-events example", () => {
