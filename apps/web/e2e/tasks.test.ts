@@ -246,12 +246,19 @@ describe("background tasks in a real browser", () => {
     await blocked.getByTestId("task-cancel").click();
     await page.locator(`[data-task-id="${blocker.id}"][data-status="canceled"]`).waitFor();
 
+    // Another tab of the same user shows the task too, and loses it when this one deletes it.
+    const other = await context.newPage();
+    await other.goto("/tasks");
+    await row(other, blocker.id).waitFor();
+
     await blocked.getByTestId("task-delete").click();
     await page.getByRole("heading", { name: "Delete this task?" }).waitFor();
     await screenshot(page, "tasks-09-delete-confirm-light-en", { fullPage: false });
     await page.getByTestId("delete-task-confirm").click();
     await blocked.waitFor({ state: "detached" });
     await page.getByText("Task deleted").first().waitFor();
+    await row(other, blocker.id).waitFor({ state: "detached" });
+    await other.close();
     // Its zip and log went with it.
     const gone = await page.request.get(`/api/tasks/${blocker.id}/files/cards.zip`);
     expect(gone.status()).toBe(404);

@@ -13,6 +13,7 @@ import { DiskBlobStorage } from "../src/adapters/disk";
 import { MemoryPubSub } from "../src/adapters/memory";
 import { createRedisAdapters, type RedisAdapters } from "../src/adapters/redis";
 import { DomainError } from "../src/errors";
+import { listUserEvents } from "../src/events";
 import type { Logger, PubSub } from "../src/ports";
 import {
   backoffDelay,
@@ -520,6 +521,11 @@ describe("cancel, retry and delete", () => {
     });
     expect(await storage.has(key)).toBe(false);
     expect(await eventsOf(task.id)).toHaveLength(0);
+    // The task's log is gone; the user's event stream tells other tabs.
+    const userEvents = await listUserEvents(deps, { userId });
+    expect(userEvents.filter((event) => event.type === "task.deleted")).toEqual([
+      expect.objectContaining({ data: { id: task.id, kind: "test.files" } }),
+    ]);
     await expect(getTask(deps, { userId, input: { id: task.id } })).rejects.toMatchObject({
       code: "NOT_FOUND",
     });

@@ -131,6 +131,8 @@ export const en = {
     apiKeyCreatedNamed: "API key “{{name}}” created",
     apiKeyRevoked: "API key revoked",
     apiKeyRevokedNamed: "API key “{{name}}” revoked",
+    taskDeleted: "Task deleted",
+    taskDeletedKind: "Task deleted: {{kind}}",
     article: {
       created: "Article “{{title}}” created",
       updated: "Article “{{title}}” saved",

@@ -130,6 +130,8 @@ export const zhCN: LocaleMessages = {
     apiKeyCreatedNamed: "已创建 API 密钥「{{name}}」",
     apiKeyRevoked: "已吊销 API 密钥",
     apiKeyRevokedNamed: "已吊销 API 密钥「{{name}}」",
+    taskDeleted: "已删除任务",
+    taskDeletedKind: "已删除任务：{{kind}}",
     article: {
       created: "已创建文章“{{title}}”",
       updated: "已保存文章“{{title}}”",

@@ -2,6 +2,7 @@ import { schema } from "@genflow/db";
 import { and, eq, inArray } from "drizzle-orm";
 
 import { DomainError, notFound } from "../errors";
+import { publishUserEvent } from "../events";
 import { parseInput } from "../validation";
 import type { TasksDeps } from "./ports";
 import { TaskByIdInput } from "./schemas";
@@ -10,9 +11,11 @@ import { findTask, toTask } from "./store";
 /**
  * Deletes one of the user's tasks with its log and the files its runs made. A running task must
  * be canceled first (its handler may still be writing files); a queued one is simply removed.
+ * The task's log goes with it, so the user's event stream says `task.deleted`: the user's other
+ * tabs and devices take the task off their lists.
  */
 export async function deleteTask(
-  deps: Pick<TasksDeps, "db" | "log" | "tasks">,
+  deps: Pick<TasksDeps, "db" | "log" | "tasks" | "pubsub">,
   params: { userId: string; input: unknown },
 ): Promise<{ id: string }> {
   const { id } = parseInput(TaskByIdInput, params.input, "The task id is not valid");
@@ -36,6 +39,14 @@ export async function deleteTask(
     .returning();
   if (!row) throw new DomainError("CONFLICT", "The task started meanwhile; cancel it first");
   await removeTaskFiles(deps, toTask(row));
+  await publishUserEvent(deps, {
+    userId: params.userId,
+    type: "task.deleted",
+    data: { id, kind: row.kind },
+  }).catch((error: unknown) => {
+    // The task is gone either way; other tabs see it when their lists are next fetched.
+    deps.log.warn({ taskId: id, err: error }, "could not announce a deleted task");
+  });
   return { id };
 }
 

@@ -1,8 +1,9 @@
-import { Activity, FileText, KeyRound, KeySquare, LogIn } from "lucide-react";
+import { Activity, FileText, KeyRound, KeySquare, LogIn, Trash2 } from "lucide-react";
 import type { LucideIcon } from "lucide-react";
 import type { TFunction } from "i18next";
 
 import { describeUserAgent } from "../../lib/user-agent";
+import { kindLabel } from "../tasks/task-details";
 import type { ActivityEvent } from "../live-events/activity-store";
 
 export interface EventDescription {
@@ -75,6 +76,17 @@ export function describeEvent(
         icon: FileText,
         tone: known === "published" ? "success" : known === "deleted" ? "danger" : "neutral",
         title: t(`events.article.${known}`, { title }),
+        detail: null,
+      };
+    }
+    case "task.deleted": {
+      const kind = text(event.data.kind);
+      return {
+        icon: Trash2,
+        tone: "neutral",
+        title: kind
+          ? t("events.taskDeletedKind", { kind: kindLabel(t, kind) })
+          : t("events.taskDeleted"),
         detail: null,
       };
     }

@@ -1,15 +1,20 @@
 import { useCallback } from "react";
 
 import { trpc } from "../../lib/trpc";
+import { useTaskCache } from "../tasks/use-task-cache";
 
 /**
  * Which cached data an event makes stale. A page whose data changes through events adds its
  * event prefix here, so every open tab (and every device) shows the change without polling.
  */
-export function useEventInvalidation(): (type: string) => void {
+export function useEventInvalidation(): (event: {
+  type: string;
+  data: Record<string, unknown>;
+}) => void {
   const utils = trpc.useUtils();
+  const taskCache = useTaskCache();
   return useCallback(
-    (type: string) => {
+    ({ type, data }) => {
       if (type.startsWith("apiKey.")) void utils.auth.apiKeys.list.invalidate();
       if (type.startsWith("article.")) {
         // Lists, search and tags; an open editor follows the change itself.
@@ -19,7 +24,9 @@ export function useEventInvalidation(): (type: string) => void {
       }
       if (type.startsWith("session.") || type.startsWith("user."))
         void utils.auth.session.invalidate();
+      // A deleted task's own updates end with it; the user's stream says it is gone.
+      if (type === "task.deleted" && typeof data["id"] === "string") taskCache.remove(data["id"]);
     },
-    [utils],
+    [utils, taskCache],
   );
 }

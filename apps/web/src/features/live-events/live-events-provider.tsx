@@ -49,7 +49,7 @@ export function LiveEventsProvider({ userId, children }: { userId: string; child
         createdAt: data.createdAt,
       };
       setEvents((current) => addActivity(current, event));
-      invalidateFor(event.type);
+      invalidateFor(event);
     },
     onError: (error) => {
       // The stream was refused: most likely the session ended, which the guard then handles.
