@@ -238,6 +238,7 @@ export async function buildDeps(env: Env, options: BuildDepsOptions): Promise<Se
       aiChat: aiChat.services,
     };
     closers.push(scheduleEventRetention(core, log));
+    if (db.driver === "pglite") closers.push(scheduleVacuum(db, log));
     closers.push(
       scheduleTaskRetention({ ...core, tasks }, log, {
         retentionDays: env.TASK_RETENTION_DAYS,
@@ -332,6 +333,32 @@ async function buildAiChat(
 }
 
 const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
+/** How often the embedded database is checked for tables to vacuum (autovacuum's naptime is 1 min). */
+const VACUUM_INTERVAL_MS = 5 * 60 * 1000;
+
+/**
+ * The embedded database's autovacuum: every few minutes, the tables Postgres's autovacuum would
+ * vacuum or analyze are (see `DbHandle.vacuum`).
+ */
+function scheduleVacuum(db: DbHandle, log: Logger): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  const run = () => {
+    running ??= db
+      .vacuum()
+      .then(({ vacuumed, analyzed }) => {
+        if (vacuumed.length + analyzed.length > 0) log.debug({ vacuumed, analyzed }, "vacuumed");
+      })
+      .catch((error: unknown) => log.warn({ err: error }, "vacuum failed"))
+      .finally(() => {
+        running = undefined;
+      });
+  };
+  const every = setInterval(run, VACUUM_INTERVAL_MS).unref();
+  return async () => {
+    clearInterval(every);
+    await running;
+  };
+}
 
 /** Runs `job` a minute after start-up and then hourly, one run at a time; returns its stopper. */
 function scheduleHourly(job: () => Promise<void>): () => Promise<void> {

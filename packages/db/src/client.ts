@@ -29,8 +29,36 @@ export interface DbHandle {
   migrate(): Promise<void>;
   /** A cheap round trip, for readiness checks. */
   ping(): Promise<void>;
+  /**
+   * Embedded PGlite has no autovacuum: this vacuums and analyzes the tables that Postgres's
+   * autovacuum would with its default settings, one table at a time, letting other work run
+   * between them. Rows that updates and deletes leave behind are otherwise never reclaimed, and
+   * tables that change all day (tasks, their events, streaming replies) grow without end. On
+   * Postgres, autovacuum does this itself and the call does nothing.
+   */
+  vacuum(): Promise<VacuumReport>;
   close(): Promise<void>;
 }
+
+export interface VacuumReport {
+  /** Tables vacuumed (and analyzed). */
+  vacuumed: string[];
+  /** Tables only analyzed (their statistics were stale, but few rows were dead). */
+  analyzed: string[];
+}
+
+/**
+ * The tables due for a vacuum or an analyze by Postgres's own autovacuum rules with its default
+ * settings: dead rows above 50 + 20% of the table's rows, or rows changed since the last analyze
+ * above 50 + 10%.
+ */
+const tablesDueForVacuum = sql`
+  select quote_ident(s.schemaname) || '.' || quote_ident(s.relname) as "table",
+    s.n_dead_tup > 50 + 0.2 * greatest(c.reltuples, 0) as "vacuum",
+    s.n_mod_since_analyze > 50 + 0.1 * greatest(c.reltuples, 0) as "analyze"
+  from pg_stat_user_tables s
+  join pg_class c on c.oid = s.relid
+  order by s.n_dead_tup desc`;
 
 export interface CreateDbOptions {
   /** postgres:// URL. When absent, an embedded PGlite database is used. */
@@ -76,6 +104,7 @@ export async function createDb(options: CreateDbOptions): Promise<DbHandle> {
       async ping() {
         await db.execute(sql`select 1`);
       },
+      vacuum: () => Promise.resolve({ vacuumed: [], analyzed: [] }),
       async close() {
         await client.end({ timeout: 5 });
       },
@@ -94,6 +123,22 @@ export async function createDb(options: CreateDbOptions): Promise<DbHandle> {
     },
     async ping() {
       await db.execute(sql`select 1`);
+    },
+    async vacuum() {
+      const report: VacuumReport = { vacuumed: [], analyzed: [] };
+      // Table statistics reach the views at most once a second; take the latest.
+      await db.execute(sql`select pg_stat_force_next_flush()`);
+      const due = await db.execute<{ table: string; vacuum: boolean; analyze: boolean }>(
+        tablesDueForVacuum,
+      );
+      for (const table of due.rows) {
+        if (!table.vacuum && !table.analyze) continue;
+        // VACUUM cannot run in a transaction; PGlite runs each statement between other queries.
+        await client.exec(`${table.vacuum ? "vacuum (analyze)" : "analyze"} ${table.table}`);
+        (table.vacuum ? report.vacuumed : report.analyzed).push(table.table);
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      return report;
     },
     async close() {
       await client.close();

@@ -8,6 +8,7 @@ export {
   type DbOrTx,
   type Schema,
   type Transaction,
+  type VacuumReport,
 } from "./client";
 export * as schema from "./schema";
 export type { CutoutOutputRecord } from "./schema/cutouts";
