@@ -127,6 +127,12 @@ export function sendError(
   error: unknown,
   options: RestErrorOptions,
 ): void {
+  // The caller went away and its work was stopped for that reason (a render abandoned on close):
+  // nothing failed, and there is nobody to answer. The request line already says it closed.
+  if (isAbort(error) && req.socket.destroyed) {
+    if (!res.writableEnded) res.end();
+    return;
+  }
   const { status, body } = toErrorResponse(error, requestIdOf(req), { debug: options.debug });
   options.onError?.(body.error.code);
   if (status >= 500) {
@@ -143,6 +149,10 @@ export function sendError(
     );
   }
   res.status(status).json(body);
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && error.name === "AbortError";
 }
 
 /** Express error middleware for REST routes. */

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { planCard, type CreateCardInput } from "@genflow/core/generate";
 import sharp from "sharp";
 import superjson from "superjson";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 
 import { safeFilename } from "../src/generate-routes";
@@ -640,6 +640,39 @@ describe("POST /api/export", () => {
     const error = await restError(response);
     expect(error.code).toBe("VALIDATION");
     expect(error.details).toMatchObject({ fieldErrors: { width: [expect.any(String)] } });
+  });
+});
+
+describe("a caller that goes away mid-render", () => {
+  it("stops the render, and it is neither logged as a failure nor counted as INTERNAL", async () => {
+    const requestId = `gone-${randomUUID()}`;
+    const controller = new AbortController();
+    // An AVIF export three times the card's width: a render that takes a while.
+    const request = fetch(`${s.url}/api/export`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        origin: PUBLIC_URL,
+        cookie: owner.cookie,
+        "x-request-id": requestId,
+      },
+      body: JSON.stringify({
+        card: quoteCard({ size: { preset: "og" } }),
+        format: "avif",
+        width: 3600,
+      }),
+      signal: controller.signal,
+    });
+    setTimeout(() => controller.abort(), 300);
+    await expect(request).rejects.toThrow();
+    // The host notices the closed connection and stops the render; wait for its request line.
+    await vi.waitFor(() => expect(s.logs.forRequest(requestId).length).toBeGreaterThan(0), {
+      timeout: 10_000,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const lines = s.logs.forRequest(requestId);
+    expect(lines.filter((line) => line.level >= 50)).toEqual([]);
+    expect(sample(await metricsOf(s.url), "errors_total", { code: "INTERNAL" })).toBeUndefined();
   });
 });
 
