@@ -342,11 +342,18 @@ describe("AI chat in a real browser, with a stand-in provider", () => {
     const editor = page.getByTestId("message-edit-input");
     expect(await editor.inputValue()).toBe("[[answer]] Which one?");
     await editor.fill("[[answer]] Which two?");
+    const replyBefore = await lastReplyId(page);
     await page.getByTestId("message-edit-send").click();
     await page
       .locator('[data-testid="chat-message"][data-role="user"]')
       .filter({ hasText: "Which two?" })
       .waitFor();
+    // The edited question's own reply, not the earlier branch's that shows until it arrives.
+    await page.waitForFunction((id) => {
+      const all = document.querySelectorAll('[data-testid="chat-message"][data-role="assistant"]');
+      const last = all[all.length - 1]?.getAttribute("data-message-id");
+      return last !== undefined && last !== null && last !== id;
+    }, replyBefore);
     expect(await replyEnded(page)).toBe("completed");
     const edited = page.locator('[data-testid="chat-message"][data-role="user"]').last();
     expect(await edited.getByTestId("branch-position").textContent()).toBe("2/2");

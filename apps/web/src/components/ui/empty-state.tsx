@@ -1,3 +1,4 @@
+import { cx } from "../../lib/cx";
 import type { LucideIcon } from "lucide-react";
 import type { ReactNode } from "react";
 
@@ -6,14 +7,17 @@ export function EmptyState({
   title,
   hint,
   action,
+  compact = false,
 }: {
   icon: LucideIcon;
   title: ReactNode;
   hint?: ReactNode;
   action?: ReactNode;
+  /** Little space around it, for a view that may be short (beside an open panel). */
+  compact?: boolean;
 }) {
   return (
-    <div className="flex flex-col items-center px-6 py-12 text-center">
+    <div className={cx("flex flex-col items-center px-6 text-center", compact ? "py-2" : "py-12")}>
       <div className="mb-3 flex size-10 items-center justify-center rounded-xl border border-line bg-subtle text-fg-muted">
         <Icon className="size-5" aria-hidden />
       </div>

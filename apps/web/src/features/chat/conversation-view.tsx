@@ -64,7 +64,6 @@ export function ConversationView({
   const { t } = useTranslation();
   const navigate = useNavigate();
   const cache = useChatCache();
-  const { scrollRef, contentRef } = useStickToBottom();
   const [newChoice, setNewChoice] = useState<ModelChoice | null>(null);
   // A new chat takes the system prompt the prompt library handed over, once.
   const [newSystemPrompt, setNewSystemPrompt] = useState(() =>
@@ -80,6 +79,7 @@ export function ConversationView({
   const messages = useMemo(() => detail.data?.messages ?? [], [detail.data]);
   const leafId = leafOf(messages, conversation?.currentLeafId ?? null);
   const branch = useMemo(() => branchTo(messages, leafId), [messages, leafId]);
+  const { scrollRef, contentRef } = useStickToBottom(branch.length > 0);
   const streaming = branch.find((message) => message.status === "streaming") ?? null;
 
   const configured = providers?.configured ?? false;
@@ -202,7 +202,12 @@ export function ConversationView({
     body = <MessagesSkeleton />;
   } else if (branch.length === 0) {
     body = (
-      <EmptyState icon={MessagesSquare} title={t("chat.empty.title")} hint={t("chat.empty.hint")} />
+      <EmptyState
+        compact
+        icon={MessagesSquare}
+        title={t("chat.empty.title")}
+        hint={t("chat.empty.hint")}
+      />
     );
   } else {
     body = (

@@ -6,9 +6,10 @@ const NEAR_END = 96;
 /**
  * Keeps the newest message in view while a reply grows, unless the reader has scrolled up. The
  * messages scroll inside `scrollRef` on wide screens and with the page on small ones; both are
- * handled. `contentRef` is what grows.
+ * handled. `contentRef` is what grows. With `enabled` false (no messages yet: what shows is read
+ * from the top) it lets the view be, at its top.
  */
-export function useStickToBottom() {
+export function useStickToBottom(enabled = true) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const contentRef = useRef<HTMLDivElement>(null);
 
@@ -16,6 +17,10 @@ export function useStickToBottom() {
     const scroller = scrollRef.current;
     const content = contentRef.current;
     if (!scroller || !content) return;
+    if (!enabled) {
+      scroller.scrollTop = 0;
+      return;
+    }
     const scrollsInside = () => getComputedStyle(scroller).overflowY !== "visible";
     const top = () => (scrollsInside() ? scroller.scrollTop : window.scrollY);
     const distance = () =>
@@ -48,7 +53,7 @@ export function useStickToBottom() {
       scroller.removeEventListener("scroll", onScroll);
       window.removeEventListener("scroll", onScroll);
     };
-  }, []);
+  }, [enabled]);
 
   return { scrollRef, contentRef };
 }
