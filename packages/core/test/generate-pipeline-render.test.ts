@@ -285,6 +285,53 @@ describe("render pool", () => {
     });
   });
 
+  it("draws a card once when several callers ask for the same key at once", async () => {
+    const metrics = new RecordingMetrics();
+    const renderer = createCardRenderer({ worker: sampleWorker, threads: 2, metrics });
+    const gate = renderGate();
+    try {
+      const held = job("png", { gate: gate.buffer });
+      const first = renderer.render(held, { key: "same" });
+      await gate.started();
+      // One caller of three goes away: the others still get the card.
+      const leaving = new AbortController();
+      const second = renderer.render(held, { key: "same", signal: leaving.signal });
+      const third = renderer.render(held, { key: "same", signal: new AbortController().signal });
+      leaving.abort(new Error("gone"));
+      await expect(second).rejects.toThrow("gone");
+      gate.open();
+      const [a, c] = await Promise.all([first, third]);
+      expect(c).toBe(a);
+      expect(metrics.durations).toHaveLength(1);
+      // Once done, the key renders afresh.
+      await renderer.render(job("png"), { key: "same" });
+      expect(metrics.durations).toHaveLength(2);
+    } finally {
+      gate.open();
+      await renderer.close();
+    }
+  });
+
+  it("stops a shared render once every caller has gone", async () => {
+    const renderer = createCardRenderer({ worker: sampleWorker, threads: 1 });
+    const gate = renderGate();
+    try {
+      const held = job("png", { gate: gate.buffer });
+      const callers = [new AbortController(), new AbortController()];
+      const renders = callers.map((caller) =>
+        renderer.render(held, { key: "gone", signal: caller.signal }),
+      );
+      await gate.started();
+      for (const caller of callers) caller.abort(new Error("gone"));
+      for (const render of renders) await expect(render).rejects.toThrow("gone");
+      // The held thread was stopped and replaced: the next render does not wait for the gate.
+      expect(formatOf((await renderer.render(job("png"))).bytes)).toBe("png");
+    } finally {
+      gate.open();
+      await renderer.close();
+    }
+  });
+
   it("stops a render that runs past the timeout with TIMEOUT", async () => {
     const metrics = new RecordingMetrics();
     const renderer = createCardRenderer({ worker: sampleWorker, threads: 1, metrics });

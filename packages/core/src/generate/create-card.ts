@@ -293,10 +293,11 @@ export async function createCard(
     scale,
     quality,
   };
-  const rendered = await deps.renderer.render(
-    job,
-    params.signal ? { signal: params.signal } : undefined,
-  );
+  // The same card asked for by several callers at once is drawn once.
+  const rendered = await deps.renderer.render(job, {
+    key: blobKey,
+    ...(params.signal ? { signal: params.signal } : {}),
+  });
   const entry: CardIndexEntry = {
     width: rendered.width,
     height: rendered.height,

@@ -50,6 +50,11 @@ export interface RenderOptions {
   signal?: AbortSignal;
   /** Overrides the renderer's timeout for this render. */
   timeoutMs?: number;
+  /**
+   * The job's content address: renders asked for with the same key while one is under way share
+   * it (one render, every caller gets its card). It is stopped only when every caller has gone.
+   */
+  key?: string;
 }
 
 /**

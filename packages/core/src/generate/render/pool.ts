@@ -137,7 +137,46 @@ export function createCardRenderer(options: CardRendererOptions): CardRenderer {
 
   const reportQueue = (lane: Lane) => metrics?.queueLength(lane.name, lane.queued);
 
-  async function render(job: RenderJob, renderOptions: RenderOptions = {}): Promise<RenderedCard> {
+  /** Renders under way by key, with how many callers still wait for each. */
+  const shared = new Map<
+    string,
+    { card: Promise<RenderedCard>; waiting: number; controller: AbortController }
+  >();
+
+  function render(job: RenderJob, renderOptions: RenderOptions = {}): Promise<RenderedCard> {
+    const { key, signal, ...rest } = renderOptions;
+    if (key === undefined) return renderOnce(job, renderOptions);
+    let entry = shared.get(key);
+    if (!entry) {
+      const controller = new AbortController();
+      const card = renderOnce(job, { ...rest, signal: controller.signal }).finally(() => {
+        shared.delete(key);
+      });
+      entry = { card, waiting: 0, controller };
+      shared.set(key, entry);
+    }
+    const joined = entry;
+    joined.waiting += 1;
+    if (!signal) return joined.card;
+    return new Promise<RenderedCard>((resolve, reject) => {
+      const leave = () => {
+        joined.waiting -= 1;
+        // The last caller to go stops the render; the others still get their card.
+        if (joined.waiting === 0) joined.controller.abort(signal.reason);
+        reject(signal.reason as Error);
+      };
+      if (signal.aborted) return leave();
+      signal.addEventListener("abort", leave, { once: true });
+      void joined.card.then(resolve, reject).finally(() => {
+        signal.removeEventListener("abort", leave);
+      });
+    });
+  }
+
+  async function renderOnce(
+    job: RenderJob,
+    renderOptions: RenderOptions = {},
+  ): Promise<RenderedCard> {
     if (closed) throw new DomainError("UNAVAILABLE", "Cards cannot be rendered right now");
     const lane = lanes[job.format === "avif" ? "avif" : "standard"];
     if (lane.full) {
