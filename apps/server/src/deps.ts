@@ -341,35 +341,34 @@ const VACUUM_INTERVAL_MS = 5 * 60 * 1000;
  * vacuum or analyze are (see `DbHandle.vacuum`).
  */
 function scheduleVacuum(db: DbHandle, log: Logger): () => Promise<void> {
-  let running: Promise<void> | undefined;
-  const run = () => {
-    running ??= db
+  return scheduleRepeating(VACUUM_INTERVAL_MS, () =>
+    db
       .vacuum()
       .then(({ vacuumed, analyzed }) => {
         if (vacuumed.length + analyzed.length > 0) log.debug({ vacuumed, analyzed }, "vacuumed");
       })
-      .catch((error: unknown) => log.warn({ err: error }, "vacuum failed"))
-      .finally(() => {
-        running = undefined;
-      });
-  };
-  const every = setInterval(run, VACUUM_INTERVAL_MS).unref();
-  return async () => {
-    clearInterval(every);
-    await running;
-  };
+      .catch((error: unknown) => log.warn({ err: error }, "vacuum failed")),
+  );
 }
 
 /** Runs `job` a minute after start-up and then hourly, one run at a time; returns its stopper. */
 function scheduleHourly(job: () => Promise<void>): () => Promise<void> {
+  return scheduleRepeating(RETENTION_INTERVAL_MS, job);
+}
+
+/**
+ * Runs `job` a minute after start-up (or after `everyMs`, when sooner) and then every `everyMs`,
+ * one run at a time; returns its stopper, which waits for a run under way.
+ */
+function scheduleRepeating(everyMs: number, job: () => Promise<void>): () => Promise<void> {
   let running: Promise<void> | undefined;
   const run = () => {
     running ??= job().finally(() => {
       running = undefined;
     });
   };
-  const first = setTimeout(run, 60_000).unref();
-  const every = setInterval(run, RETENTION_INTERVAL_MS).unref();
+  const first = setTimeout(run, Math.min(60_000, everyMs)).unref();
+  const every = setInterval(run, everyMs).unref();
   return async () => {
     clearTimeout(first);
     clearInterval(every);
