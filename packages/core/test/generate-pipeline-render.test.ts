@@ -332,6 +332,22 @@ describe("render pool", () => {
     }
   });
 
+  it("refuses a shared render to a caller already gone, starting nothing", async () => {
+    const metrics = new RecordingMetrics();
+    const renderer = createCardRenderer({ worker: sampleWorker, threads: 1, metrics });
+    try {
+      const gone = new AbortController();
+      gone.abort(new Error("already gone"));
+      await expect(
+        renderer.render(job("png"), { key: "late", signal: gone.signal }),
+      ).rejects.toThrow("already gone");
+      expect(metrics.durations).toHaveLength(0);
+      expect(formatOf((await renderer.render(job("png"), { key: "late" })).bytes)).toBe("png");
+    } finally {
+      await renderer.close();
+    }
+  });
+
   it("stops a render that runs past the timeout with TIMEOUT", async () => {
     const metrics = new RecordingMetrics();
     const renderer = createCardRenderer({ worker: sampleWorker, threads: 1, metrics });

@@ -146,12 +146,17 @@ export function createCardRenderer(options: CardRendererOptions): CardRenderer {
   function render(job: RenderJob, renderOptions: RenderOptions = {}): Promise<RenderedCard> {
     const { key, signal, ...rest } = renderOptions;
     if (key === undefined) return renderOnce(job, renderOptions);
+    // A caller already gone neither starts nor joins a render.
+    if (signal?.aborted) return Promise.reject(signal.reason as Error);
     let entry = shared.get(key);
     if (!entry) {
       const controller = new AbortController();
       const card = renderOnce(job, { ...rest, signal: controller.signal }).finally(() => {
         shared.delete(key);
       });
+      // Every caller gets the outcome through its own promise; a render all of them left ends
+      // with nobody listening, which is not an unhandled failure.
+      card.catch(() => undefined);
       entry = { card, waiting: 0, controller };
       shared.set(key, entry);
     }
@@ -165,7 +170,6 @@ export function createCardRenderer(options: CardRendererOptions): CardRenderer {
         if (joined.waiting === 0) joined.controller.abort(signal.reason);
         reject(signal.reason as Error);
       };
-      if (signal.aborted) return leave();
       signal.addEventListener("abort", leave, { once: true });
       void joined.card.then(resolve, reject).finally(() => {
         signal.removeEventListener("abort", leave);
