@@ -6,9 +6,10 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { MemoryPubSub } from "../src/adapters/memory";
-import { taskUpdatesChannel } from "../src/tasks";
+import type { Logger } from "../src/ports";
+import { streamTaskUpdates, taskUpdatesChannel, type TaskUpdate } from "../src/tasks";
 import { claimNextTask, pickStatement } from "../src/tasks/runner/pick";
-import { changeTask, insertTask } from "../src/tasks/store";
+import { changeTask, finishTask, insertTask, queueTask } from "../src/tasks/store";
 
 /**
  * The task log's write path on its own (no runner): appends racing for one owner, and claims
@@ -17,6 +18,13 @@ import { changeTask, insertTask } from "../src/tasks/store";
  */
 let database: TestDatabase;
 const pubsub = new MemoryPubSub();
+const quietLog: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  child: () => quietLog,
+};
 const deps = () => ({ db: database.db, pubsub, clock: { now: () => new Date() } });
 
 beforeAll(async () => {
@@ -196,5 +204,177 @@ describe("claims", () => {
     expect(await claimNextTask(deps(), ["test.other-kind"], "w")).toBeNull();
     const later = { ...deps(), clock: { now: () => new Date(Date.now() + 61_000) } };
     expect((await claimNextTask(later, ["test.other-kind", kind], "w"))?.task.id).toBe(task?.id);
+  });
+});
+
+describe("group commit", () => {
+  const newTask = (userId: string, kind: string, idempotencyKey: string | null = null) => ({
+    id: randomUUID(),
+    userId,
+    kind,
+    priority: 0,
+    maxAttempts: 1,
+    input: { n: 1 },
+    idempotencyKey,
+    runAfter: new Date(),
+    createdAt: new Date(),
+  });
+
+  /** How many transactions wrote these tasks' current rows. */
+  async function writers(ids: string[]): Promise<number> {
+    const [row] = await executePrepared<{ n: number | string }>(
+      database.db,
+      "test.writers",
+      sql`select count(distinct xmin::text) as n from tasks where id = any(${sql.raw(
+        `array[${ids.map((id) => `'${id}'`).join(", ")}]::text[]`,
+      )})`,
+    );
+    return Number(row?.n);
+  }
+
+  it("writes creates made at once in one statement, their events numbered in order", async () => {
+    const userId = await newUser();
+    const kind = `test.group-${randomUUID()}`;
+    const messages: { id: number; prevId: number | null; type: string }[] = [];
+    let published = 0;
+    const unsubscribe = await pubsub.subscribe(taskUpdatesChannel(userId), (message) => {
+      published += 1;
+      messages.push(...([message].flat() as typeof messages));
+    });
+    const [before] = await queue(userId, kind, 1);
+    const tasks = await Promise.all(
+      Array.from({ length: 12 }, () => queueTask(deps(), newTask(userId, kind))),
+    );
+    await unsubscribe();
+    const ids = tasks.map((task) => task?.id ?? "");
+    expect(tasks.every((task) => task?.status === "queued")).toBe(true);
+    expect(await writers(ids)).toBe(1);
+    // …and announced in one message (after the one of the task created before them).
+    expect(published).toBe(2);
+
+    const events = await database.db
+      .select()
+      .from(schema.taskEvents)
+      .where(eq(schema.taskEvents.userId, userId))
+      .orderBy(asc(schema.taskEvents.id));
+    expect(events.map((e) => e.type)).toEqual(Array(13).fill("created"));
+    expect(events[0]?.taskId).toBe(before?.id);
+    // Each announcement names the event before it in the owner's log, across the statement's
+    // own events too, so a watcher sees no gap; the owner's log ends at the last of them.
+    const byId = [...messages].sort((a, b) => a.id - b.id);
+    expect(byId.map((m) => m.id)).toEqual(events.map((e) => e.id));
+    byId.forEach((message, n) => {
+      expect(message.prevId).toBe(n === 0 ? null : byId[n - 1]?.id);
+    });
+    const [stream] = await database.db
+      .select()
+      .from(schema.taskStreams)
+      .where(eq(schema.taskStreams.userId, userId));
+    expect(stream?.lastEventId).toBe(events.at(-1)?.id);
+  });
+
+  it("delivers the updates of creates written together to watchers, each once and in order", async () => {
+    const userId = await newUser();
+    const kind = `test.group-${randomUUID()}`;
+    const controller = new AbortController();
+    const stream = await streamTaskUpdates(
+      { ...deps(), log: quietLog },
+      { userId, input: { lastEventId: 0 }, signal: controller.signal },
+    );
+    const seen: TaskUpdate[] = [];
+    let onUpdate = () => undefined as void;
+    const reading = (async () => {
+      for await (const update of stream) {
+        seen.push(update);
+        onUpdate();
+        if (seen.length === 7) break;
+      }
+    })();
+    const count = (n: number) =>
+      new Promise<void>((resolve) => {
+        onUpdate = () => seen.length >= n && resolve();
+        onUpdate();
+      });
+    // The first task is seen once the watcher is subscribed (it may come from the log)…
+    const [first] = await queue(userId, kind, 1);
+    await count(1);
+    // …the next six only live: they share one statement, so one message, and nothing is written
+    // for this owner after it that would make the watcher read the log.
+    const tasks = await Promise.all(
+      Array.from({ length: 6 }, () => queueTask(deps(), newTask(userId, kind))),
+    );
+    const timeout = setTimeout(() => controller.abort(), 5_000);
+    await reading;
+    clearTimeout(timeout);
+    controller.abort();
+    expect(seen.map((u) => u.taskId)).toEqual(
+      expect.arrayContaining([first?.id, ...tasks.map((t) => t?.id)]),
+    );
+    expect(seen).toHaveLength(7);
+    const ids = seen.map((u) => u.id);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+  });
+
+  it("still writes the others when one create of a statement cannot be written", async () => {
+    const userId = await newUser();
+    const kind = `test.group-${randomUUID()}`;
+    const results = await Promise.allSettled([
+      queueTask(deps(), newTask(userId, kind)),
+      queueTask(deps(), newTask(`missing-${randomUUID()}`, kind)), // no such owner
+      queueTask(deps(), newTask(userId, kind)),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    const rows = await database.db.select().from(schema.tasks).where(eq(schema.tasks.kind, kind));
+    expect(rows).toHaveLength(2);
+  });
+
+  it("writes one task for creates with one idempotency key in one statement", async () => {
+    const userId = await newUser();
+    const kind = `test.group-${randomUUID()}`;
+    const [first, second] = await Promise.all([
+      queueTask(deps(), newTask(userId, kind, "same")),
+      queueTask(deps(), newTask(userId, kind, "same")),
+    ]);
+    expect([first, second].filter((task) => task !== null)).toHaveLength(1);
+    const rows = await database.db.select().from(schema.tasks).where(eq(schema.tasks.kind, kind));
+    expect(rows).toHaveLength(1);
+  });
+
+  it("claims for one worker's free slots, and their finishes, in one statement each", async () => {
+    const userId = await newUser();
+    const kind = `test.group-${randomUUID()}`;
+    const tasks = await queue(userId, kind, 6);
+    const claims = await Promise.all(
+      Array.from({ length: 8 }, () => claimNextTask(deps(), [kind], "worker-a")),
+    );
+    const claimed = claims.filter((claim) => claim !== null);
+    expect(claimed).toHaveLength(6);
+    expect(new Set(claimed.map((c) => c.task.id))).toEqual(new Set(tasks.map((t) => t.id)));
+    expect(await writers(tasks.map((task) => task.id))).toBe(1);
+
+    const finished = await Promise.all(
+      claimed.map((claim, n) =>
+        finishTask(deps(), {
+          id: claim.task.id,
+          userId,
+          // The last one is not this worker's to finish.
+          workerId: n === claimed.length - 1 ? "worker-b" : "worker-a",
+          output: { n },
+          finishedAt: new Date(),
+        }),
+      ),
+    );
+    expect(finished.slice(0, -1).map((task) => task?.status)).toEqual(Array(5).fill("succeeded"));
+    expect(finished.slice(0, -1).map((task) => task?.output)).toEqual(
+      [0, 1, 2, 3, 4].map((n) => ({ n })),
+    );
+    expect(finished.at(-1)).toBeNull();
+    expect(await writers(claimed.slice(0, -1).map((claim) => claim.task.id))).toBe(1);
+    const events = await database.db
+      .select({ type: schema.taskEvents.type })
+      .from(schema.taskEvents)
+      .where(eq(schema.taskEvents.userId, userId));
+    expect(events.filter((e) => e.type === "started")).toHaveLength(6);
+    expect(events.filter((e) => e.type === "succeeded")).toHaveLength(5);
   });
 });

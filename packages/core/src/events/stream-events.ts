@@ -32,7 +32,7 @@ export function streamUserEvents(
         const parsed = UserEventMessage.safeParse(message);
         if (!parsed.success) return { ok: false, issues: parsed.error.issues };
         const { prevId, ...event } = parsed.data;
-        return { ok: true, message: { entry: event, prevId } };
+        return { ok: true, messages: [{ entry: event, prevId }] };
       },
       readAfter: (afterId, limit) => listUserEvents(deps, { userId, afterId, limit }),
       latestId: () => latestUserEventId(deps, userId),

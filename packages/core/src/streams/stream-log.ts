@@ -16,8 +16,11 @@ export interface LogMessage<T extends LogEntry> {
 export interface LogSource<T extends LogEntry> {
   /** The pub/sub channel live entries are published on. */
   channel: string;
-  /** A live message, or a list of problems when it is malformed (it is then logged and skipped). */
-  parse(message: unknown): { ok: true; message: LogMessage<T> } | { ok: false; issues: unknown };
+  /**
+   * A live message's entries (one message may carry several, in id order), or a list of problems
+   * when it is malformed (it is then logged and skipped).
+   */
+  parse(message: unknown): { ok: true; messages: LogMessage<T>[] } | { ok: false; issues: unknown };
   /** Entries after `afterId`, oldest first, at most `limit`. */
   readAfter(afterId: number, limit: number): Promise<T[]>;
   /** The newest entry's id, or 0 when the log is empty. */
@@ -85,12 +88,12 @@ export async function* streamLog<T extends LogEntry>(
       );
       return;
     }
-    if (pending.length >= maxBuffered) {
+    if (pending.length + parsed.messages.length > maxBuffered) {
       // The consumer is far behind: drop the buffer and read storage instead.
       pending.length = 0;
       resync = true;
     } else {
-      pending.push(parsed.message);
+      pending.push(...parsed.messages);
     }
     wake();
   });

@@ -5,7 +5,7 @@ import { DomainError } from "../errors";
 import { parseInput } from "../validation";
 import type { TasksDeps } from "./ports";
 import { CreateTaskInput, type Task } from "./schemas";
-import { insertTask, toTask } from "./store";
+import { queueTask, toTask } from "./store";
 
 export interface CreateTaskParams {
   userId: string;
@@ -59,9 +59,9 @@ export async function createTask(
   const found = await existing();
   if (found) return { task: found, created: false };
 
-  let task: Task;
+  let task: Task | null;
   try {
-    task = await insertTask(deps, {
+    task = await queueTask(deps, {
       id: crypto.randomUUID(),
       userId: params.userId,
       kind: kind.name,
@@ -77,6 +77,12 @@ export async function createTask(
     const winner = isUniqueViolation(error) ? await existing() : undefined;
     if (winner) return { task: winner, created: false };
     throw error;
+  }
+  if (!task) {
+    // Another create with the same key got there first (perhaps in the same statement).
+    const winner = await existing();
+    if (!winner) throw new Error("a task's idempotency key conflicted, but no task holds it");
+    return { task: winner, created: false };
   }
   await deps.tasks.queue.enqueue(task);
   // As created: a runner in this process may already have started it, and says so in its events.

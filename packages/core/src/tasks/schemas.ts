@@ -103,6 +103,9 @@ export const TaskUpdateMessage = TaskEvent.extend({
   prevId: z.number().int().nonnegative().nullable(),
 });
 
+/** What one message on an owner's channel holds: an update, or a statement's updates in order. */
+export const TaskUpdateMessages = z.union([TaskUpdateMessage, z.array(TaskUpdateMessage).min(1)]);
+
 export const taskUpdatesChannel = (userId: string) => `tasks:user:${userId}`;
 /** Where cancel requests for running tasks are broadcast to every process that runs handlers. */
 export const TASK_CANCEL_CHANNEL = "tasks:cancel";

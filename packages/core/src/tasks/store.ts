@@ -4,6 +4,7 @@ import { toSnakeCase } from "drizzle-orm/casing";
 import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 
 import type { CoreDeps } from "../context";
+import { groupCommit, perWriter } from "./group-commit";
 import {
   type Task,
   type TaskEvent,
@@ -13,6 +14,8 @@ import {
 } from "./schemas";
 
 type TaskRow = typeof schema.tasks.$inferSelect;
+/** What writes a task: its database (or transaction) and the pub/sub that announces the change. */
+type Writer = Pick<CoreDeps, "db" | "pubsub">;
 type TaskEventRow = typeof schema.taskEvents.$inferSelect;
 type TaskSet = Omit<PgUpdateSetSource<typeof schema.tasks>, "id" | "userId" | "lastSeq">;
 
@@ -59,7 +62,7 @@ export interface TaskChange {
   data?: Record<string, unknown> | SQL;
 }
 
-interface Appended {
+export interface Appended {
   userId: string;
   task: Task;
   event: TaskEvent;
@@ -106,22 +109,30 @@ class Statement {
 }
 
 /**
- * Runs `changed` (an insert into or update of `tasks` returning `*`, at most one row) and appends
- * one event for the row it changed, in a single statement, so the change and its event commit
- * together or not at all. The owner's `task_streams` row is locked by the upsert and gives the
- * event its id only once the lock is held (`nextval` in the conflict branch, evaluated on the
- * latest row version), so one user's event ids commit in increasing order while other users'
- * appends never wait. Returns null when `changed` changed nothing (its guard did not hold).
+ * The most rows one append may change for one owner. Event ids come from `task_events_id_seq`,
+ * which steps by this much (migration 0010): an append takes one value per owner under that
+ * owner's `task_streams` lock and numbers the owner's events from it, consecutively.
+ */
+export const EVENT_ID_BLOCK = 32;
+
+/**
+ * Runs `changed` (an insert into or update of `tasks` returning `*`, any number of rows up to
+ * `EVENT_ID_BLOCK` per owner) and appends one event for each row it changed, in a single
+ * statement, so the changes and their events commit together or not at all. Each owner's
+ * `task_streams` row is locked by the upsert and gives that owner's events their ids only once the
+ * lock is held (`nextval` in the conflict branch, evaluated on the latest row version), so one
+ * user's event ids commit in increasing order while other users' appends never wait. Returns
+ * what changed, in no particular order (nothing when the guard of `changed` held for no row).
  *
  * This is the task queue's hot path: the statement is prepared, and its parts arrive rendered, so
  * that only the small dynamic parts go through drizzle. `before` holds CTEs `changed` may use.
  */
-async function append(
+async function appendRows(
   db: DbOrTx,
   changed: (statement: Statement) => string,
   change: TaskChange,
   before?: BuiltQuery,
-): Promise<Appended | null> {
+): Promise<Appended[]> {
   const statement = new Statement();
   const beforeText = before ? `${statement.add(before)}, ` : "";
   const changedText = changed(statement);
@@ -130,43 +141,74 @@ async function append(
   const dataText = is(data, SQL)
     ? statement.add(buildQuery(db, data))
     : `${statement.param(JSON.stringify(data))}::jsonb`;
-  const [raw] = await executePrepared<Record<string, unknown>>(db, "tasks.append", {
+  const rows = await executePrepared<Record<string, unknown>>(db, "tasks.append", {
     sql: `with recursive ${beforeText}changed as (${changedText}),
+    counts as (select user_id, count(*)::int as n from changed group by user_id),
     stream as (
       insert into task_streams as s (user_id, last_event_id)
-      select user_id, nextval('task_events_id_seq') from changed
+      select user_id, nextval('task_events_id_seq') + n - 1 from counts
       on conflict (user_id) do update
-        set prev_event_id = s.last_event_id, last_event_id = nextval('task_events_id_seq')
+        set prev_event_id = s.last_event_id,
+          last_event_id = nextval('task_events_id_seq')
+            + (select c.n from counts c where c.user_id = excluded.user_id) - 1
       returning user_id, last_event_id, prev_event_id
     ),
     event as (
       insert into task_events (id, task_id, user_id, seq, type, data)
-      select stream.last_event_id, changed.id, changed.user_id, changed.last_seq, ${type}::text, ${dataText}
-      from changed join stream on stream.user_id = changed.user_id
-      returning id, seq, type, data, created_at
+      select stream.last_event_id - counts.n
+          + row_number() over (partition by changed.user_id order by changed.id),
+        changed.id, changed.user_id, changed.last_seq, ${type}::text, ${dataText}
+      from changed
+      join counts on counts.user_id = changed.user_id
+      join stream on stream.user_id = changed.user_id
+      returning id, task_id, seq, type, data, created_at
     )
     select changed.*, event.id as event_id, event.seq as event_seq, event.type as event_type,
       event.data as event_data, event.created_at as event_created_at,
-      stream.prev_event_id as event_prev_id
-    from changed, event, stream`,
+      stream.prev_event_id as stream_prev_id
+    from changed
+    join event on event.task_id = changed.id
+    join stream on stream.user_id = changed.user_id`,
     params: statement.params,
   });
-  if (!raw) return null;
-  const row = taskRowOf(raw);
-  const prev = raw["event_prev_id"];
-  return {
-    userId: row.userId,
-    task: toTask(row),
-    event: {
-      id: Number(raw["event_id"]),
-      taskId: row.id,
-      seq: Number(raw["event_seq"]),
-      type: raw["event_type"] as TaskEventType,
-      data: jsonOf(raw["event_data"]),
-      createdAt: new Date(raw["event_created_at"] as string | Date),
-    },
-    prevId: prev === null || prev === undefined ? null : Number(prev),
-  };
+  const appended = rows.map((raw) => {
+    const row = taskRowOf(raw);
+    const prev = raw["stream_prev_id"];
+    return {
+      userId: row.userId,
+      task: toTask(row),
+      event: {
+        id: Number(raw["event_id"]),
+        taskId: row.id,
+        seq: Number(raw["event_seq"]),
+        type: raw["event_type"] as TaskEventType,
+        data: jsonOf(raw["event_data"]),
+        createdAt: new Date(raw["event_created_at"] as string | Date),
+      },
+      prevId: prev === null || prev === undefined ? null : Number(prev),
+    };
+  });
+  // An owner's events are numbered consecutively: each one's predecessor is the one before it,
+  // the first's is where the owner's log ended before this statement.
+  appended.sort((a, b) => a.event.id - b.event.id);
+  const lastByUser = new Map<string, number>();
+  for (const item of appended) {
+    const last = lastByUser.get(item.userId);
+    if (last !== undefined) item.prevId = last;
+    lastByUser.set(item.userId, item.event.id);
+  }
+  return appended;
+}
+
+/** `appendRows` for a change of at most one row: what it changed, or null. */
+async function append(
+  db: DbOrTx,
+  changed: (statement: Statement) => string,
+  change: TaskChange,
+  before?: BuiltQuery,
+): Promise<Appended | null> {
+  const [appended] = await appendRows(db, changed, change, before);
+  return appended ?? null;
 }
 
 const TASK_COLUMN_BY_KEY = new Map(
@@ -214,9 +256,33 @@ function insertReturningAll(
   return `insert into tasks (${names.join(", ")}) values (${texts.join(", ")}) returning *`;
 }
 
+/** Announces a committed change to its owner's watchers, on every process. */
 async function publish(deps: Pick<CoreDeps, "pubsub">, appended: Appended) {
-  const { userId, task, event, prevId } = appended;
-  await deps.pubsub.publish(taskUpdatesChannel(userId), { ...event, task, prevId });
+  await publishAll(deps, [appended]);
+}
+
+/**
+ * Announces the changes of one statement: one message per owner, holding that owner's events in
+ * order (a list when there are several), so a group-committed statement costs one publish per
+ * owner rather than one per task.
+ */
+export async function publishAll(deps: Pick<CoreDeps, "pubsub">, appended: readonly Appended[]) {
+  const byUser = new Map<string, (TaskUpdate & { prevId: number | null })[]>();
+  for (const { userId, task, event, prevId } of [...appended].sort(
+    (a, b) => a.event.id - b.event.id,
+  )) {
+    const messages = byUser.get(userId) ?? [];
+    messages.push({ ...event, task, prevId });
+    byUser.set(userId, messages);
+  }
+  await Promise.all(
+    [...byUser].map(([userId, messages]) =>
+      deps.pubsub.publish(
+        taskUpdatesChannel(userId),
+        messages.length === 1 ? messages[0] : messages,
+      ),
+    ),
+  );
 }
 
 /** Inserts a task with its `created` event and announces it. */
@@ -232,6 +298,156 @@ export async function insertTask(
   if (!appended) throw new Error("task insert returned no row");
   await publish(deps, appended);
   return appended.task;
+}
+
+/** A task to queue, as `createTask` makes it. */
+export interface NewTask {
+  id: string;
+  userId: string;
+  kind: string;
+  priority: number;
+  maxAttempts: number;
+  input: unknown;
+  idempotencyKey: string | null;
+  runAfter: Date;
+  createdAt: Date;
+}
+
+/**
+ * Inserts tasks with their `created` events in one statement. A task whose idempotency key its
+ * owner already used for the kind is not inserted (no row for it in the result).
+ */
+async function insertNewTasks(db: DbOrTx, tasks: readonly NewTask[]): Promise<Appended[]> {
+  return appendRows(
+    db,
+    (statement) => {
+      const rows = statement.param(
+        JSON.stringify(
+          tasks.map((task) => ({
+            id: task.id,
+            user_id: task.userId,
+            kind: task.kind,
+            priority: task.priority,
+            max_attempts: task.maxAttempts,
+            input: task.input,
+            idempotency_key: task.idempotencyKey,
+            run_after: task.runAfter.toISOString(),
+            created_at: task.createdAt.toISOString(),
+          })),
+        ),
+      );
+      return `insert into tasks (id, user_id, kind, priority, max_attempts, input, idempotency_key,
+          run_after, created_at, last_seq)
+        select v.id, v.user_id, v.kind, v.priority, v.max_attempts, v.input, v.idempotency_key,
+          v.run_after, v.created_at, 1
+        from jsonb_to_recordset(${rows}::jsonb) as v(id text, user_id text, kind text,
+          priority integer, max_attempts integer, input jsonb, idempotency_key text,
+          run_after timestamptz, created_at timestamptz)
+        on conflict (user_id, kind, idempotency_key) where idempotency_key is not null do nothing
+        returning *`;
+    },
+    { type: "created", data: sql`jsonb_build_object('kind', changed.kind)` },
+  );
+}
+
+/** Per item of a batch: its result, or the error that kept it from being written. */
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+async function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  try {
+    return { ok: true, value: await promise };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+function unwrap<T>(settled: Settled<T>): T {
+  if (!settled.ok) throw settled.error;
+  return settled.value;
+}
+
+const taskInserts = perWriter((deps: Writer) =>
+  groupCommit(async (tasks: NewTask[]): Promise<Settled<Appended | null>[]> => {
+    const inserted = await settle(insertNewTasks(deps.db, tasks));
+    if (inserted.ok) {
+      await publishAll(deps, inserted.value);
+      const byId = new Map(inserted.value.map((appended) => [appended.task.id, appended]));
+      return tasks.map((task) => ({ ok: true, value: byId.get(task.id) ?? null }));
+    }
+    // One bad task (its owner deleted meanwhile, say) must not fail the others: each on its own.
+    if (tasks.length === 1) return [inserted];
+    return Promise.all(
+      tasks
+        .map(async (task) => {
+          const [appended] = await insertNewTasks(deps.db, [task]);
+          if (!appended) return null;
+          await publish(deps, appended);
+          return appended;
+        })
+        .map(settle),
+    );
+  }, EVENT_ID_BLOCK),
+);
+
+/**
+ * Queues a task with its `created` event and announces it; null when its owner already has a
+ * task of the kind with its idempotency key. Creates made at the same time share one statement
+ * (group commit).
+ */
+export async function queueTask(deps: Writer, task: NewTask): Promise<Task | null> {
+  const appended = unwrap(await taskInserts(deps)(task));
+  return appended?.task ?? null;
+}
+
+interface Finish {
+  id: string;
+  userId: string;
+  workerId: string;
+  output: unknown;
+  finishedAt: Date;
+}
+
+const taskFinishes = perWriter((deps: Writer) =>
+  groupCommit(async (finishes: Finish[]): Promise<(Appended | null)[]> => {
+    const appended = await appendRows(
+      deps.db,
+      (statement) => {
+        const rows = statement.param(
+          JSON.stringify(
+            finishes.map((finish) => ({
+              id: finish.id,
+              user_id: finish.userId,
+              worker_id: finish.workerId,
+              output: finish.output ?? null,
+              finished_at: finish.finishedAt.toISOString(),
+            })),
+          ),
+        );
+        return `update tasks set status = 'succeeded', output = v.output, progress = 100,
+            error_code = null, error_message = null, finished_at = v.finished_at,
+            last_seq = tasks.last_seq + 1
+          from jsonb_to_recordset(${rows}::jsonb) as v(id text, user_id text, worker_id text,
+            output jsonb, finished_at timestamptz)
+          where tasks.id = v.id and tasks.user_id = v.user_id and tasks.status = 'running'
+            and tasks.worker_id = v.worker_id
+          returning tasks.*`;
+      },
+      { type: "succeeded", data: {} },
+    );
+    await publishAll(deps, appended);
+    const byId = new Map(appended.map((item) => [item.task.id, item]));
+    return finishes.map((finish) => byId.get(finish.id) ?? null);
+  }, EVENT_ID_BLOCK),
+);
+
+/**
+ * Records a running attempt's success (its output, `succeeded`, progress 100) when `workerId`
+ * still runs it, and announces it; null when it does not. Attempts finishing at the same time
+ * share one statement (group commit).
+ */
+export async function finishTask(deps: Writer, finish: Finish): Promise<Task | null> {
+  const appended = await taskFinishes(deps)(finish);
+  return appended?.task ?? null;
 }
 
 /**
@@ -262,18 +478,19 @@ export async function changeTask(
 }
 
 /**
- * Claims a task in one statement: `before` holds CTEs ending in `picked` (one task id, locked),
- * which is set running for `workerId` with one more attempt and a `started` event.
+ * Claims tasks in one statement: `before` holds CTEs ending in `picked` (task ids, locked), each of
+ * which is set running for `workerId` with one more attempt and a `started` event. Returns them
+ * in no particular order, not yet announced (see `publish`).
  */
 export async function claimPicked(
-  deps: Pick<CoreDeps, "db" | "pubsub">,
+  db: DbOrTx,
   before: BuiltQuery,
   workerId: string,
   now: Date,
-): Promise<{ task: Task; userId: string } | null> {
+): Promise<Appended[]> {
   const at = now.toISOString();
-  const appended = await append(
-    deps.db,
+  return appendRows(
+    db,
     (statement) => {
       const worker = statement.param(workerId);
       const started = statement.param(at);
@@ -286,13 +503,10 @@ export async function claimPicked(
     },
     {
       type: "started",
-      data: sql`jsonb_build_object('attempt', changed.attempts, 'workerId', ${workerId}::text)`,
+      data: sql`jsonb_build_object('attempt', changed.attempts, 'workerId', changed.worker_id)`,
     },
     before,
   );
-  if (!appended) return null;
-  await publish(deps, appended);
-  return { task: appended.task, userId: appended.userId };
 }
 
 /** One task of one owner, or undefined. */

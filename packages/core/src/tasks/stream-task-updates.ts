@@ -5,7 +5,7 @@ import { parseInput } from "../validation";
 import {
   OnTaskUpdatesInput,
   type TaskUpdate,
-  TaskUpdateMessage,
+  TaskUpdateMessages,
   taskUpdatesChannel,
 } from "./schemas";
 import { findTask, latestTaskEventId, readTaskUpdates } from "./store";
@@ -33,10 +33,13 @@ export async function streamTaskUpdates(
     {
       channel: taskUpdatesChannel(userId),
       parse(message) {
-        const parsed = TaskUpdateMessage.safeParse(message);
+        const parsed = TaskUpdateMessages.safeParse(message);
         if (!parsed.success) return { ok: false, issues: parsed.error.issues };
-        const { prevId, ...update } = parsed.data;
-        return { ok: true, message: { entry: update, prevId } };
+        const updates = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
+        return {
+          ok: true,
+          messages: updates.map(({ prevId, ...update }) => ({ entry: update, prevId })),
+        };
       },
       readAfter: (afterId, limit) => readTaskUpdates(deps.db, { userId, taskId, afterId, limit }),
       latestId: () => latestTaskEventId(deps.db, userId, taskId),

@@ -5,7 +5,7 @@ import { DomainError, isDomainError, type ErrorCode } from "../../errors";
 import { backoffDelay, type TaskKind } from "../kinds";
 import type { TasksDeps } from "../ports";
 import type { Task } from "../schemas";
-import { changeTask } from "../store";
+import { changeTask, finishTask } from "../store";
 
 /** Codes worth another attempt: the same request may well succeed later. */
 const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set([
@@ -153,20 +153,13 @@ export async function runAttempt(
     });
     if (stopReason) throw new TaskStopped(stopReason);
     await progressWrite.catch(() => undefined);
-    const done = await changeTask(
-      deps,
-      target,
-      mine,
-      {
-        status: "succeeded",
-        output,
-        progress: 100,
-        errorCode: null,
-        errorMessage: null,
-        finishedAt: deps.clock.now(),
-      },
-      { type: "succeeded", data: {} },
-    );
+    const done = await finishTask(deps, {
+      id: task.id,
+      userId,
+      workerId: options.workerId,
+      output,
+      finishedAt: deps.clock.now(),
+    });
     outcome = done ? "succeeded" : "lost";
   } catch (caught) {
     await progressWrite.catch(() => undefined);

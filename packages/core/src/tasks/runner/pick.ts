@@ -3,7 +3,8 @@ import { sql } from "drizzle-orm";
 
 import type { CoreDeps } from "../../context";
 import type { Task } from "../schemas";
-import { claimPicked } from "../store";
+import { groupCommit, perWriter } from "../group-commit";
+import { claimPicked, EVENT_ID_BLOCK, publishAll, type Appended } from "../store";
 
 /**
  * How many of one owner's next queued tasks are candidates in one pick. Concurrent picks skip the
@@ -20,10 +21,11 @@ function kindArray(kinds: readonly string[]) {
 
 /**
  * Claims the next task to start among the given kinds for `workerId`, fairly, in one statement:
- * queued → running, one more attempt, a fresh heartbeat, and its `started` event.
+ * queued → running, one more attempt, a fresh heartbeat, and its `started` event. Claims asked for
+ * at the same time (a worker's free slots) share one statement, which takes as many tasks.
  *
  * Fairness: each owner's queued tasks (highest priority, then oldest) are ranked 1, 2, 3…, and the
- * task whose owner's running tasks plus rank is smallest goes first (then priority, then age). So
+ * tasks whose owner's running tasks plus rank is smallest go first (then priority, then age). So
  * the owner with the fewest running tasks gets the next slot, and one user's thousand queued tasks
  * take turns with another user's one instead of running first. Tasks backing off until later are
  * not candidates. Tasks that other workers are claiming at this moment are skipped (`SKIP
@@ -41,18 +43,43 @@ export async function claimNextTask(
   workerId: string,
 ): Promise<{ task: Task; userId: string } | null> {
   if (kinds.length === 0) return null;
-  const at = deps.clock.now();
-  return claimPicked(deps, pickStatement(kinds, at), workerId, at);
+  const claim = taskClaims(deps, `${workerId}\0${kinds.join("\0")}`);
+  const appended = await claim({ kinds, workerId, at: deps.clock.now() });
+  return appended ? { task: appended.task, userId: appended.userId } : null;
 }
 
-/** The CTEs that pick and lock the next task of `kinds` at `at`, ending in `picked` (one id). */
-export function pickStatement(kinds: readonly string[], at: Date): BuiltQuery {
-  return { sql: pickText(kinds.length), params: [...kinds, at.toISOString()] };
+interface ClaimRequest {
+  kinds: readonly string[];
+  workerId: string;
+  at: Date;
+}
+
+const taskClaims = perWriter((deps: Pick<CoreDeps, "db" | "pubsub">) =>
+  groupCommit(async (requests: ClaimRequest[]): Promise<(Appended | null)[]> => {
+    const [{ kinds, workerId }] = requests as [ClaimRequest, ...ClaimRequest[]];
+    const at = new Date(Math.max(...requests.map((request) => request.at.getTime())));
+    const claimed = await claimPicked(
+      deps.db,
+      pickStatement(kinds, at, requests.length),
+      workerId,
+      at,
+    );
+    await publishAll(deps, claimed);
+    return requests.map((_, index) => claimed[index] ?? null);
+  }, EVENT_ID_BLOCK),
+);
+
+/** The CTEs that pick and lock the next `count` tasks of `kinds` at `at`, ending in `picked`. */
+export function pickStatement(kinds: readonly string[], at: Date, count = 1): BuiltQuery {
+  return { sql: pickText(kinds.length), params: [...kinds, at.toISOString(), count] };
 }
 
 const pickTexts = new Map<number, string>();
 
-/** The CTEs that pick (and lock) the next task, for `kindCount` kinds in `$1…$n` and now in `$n+1`. */
+/**
+ * The CTEs that pick (and lock) the next tasks, for `kindCount` kinds in `$1…$n`, now in `$n+1`
+ * and how many in `$n+2`.
+ */
 function pickText(kindCount: number): string {
   let text = pickTexts.get(kindCount);
   if (text !== undefined) return text;
@@ -97,7 +124,7 @@ function pickText(kindCount: number): string {
       join tasks t on t.id = o.id
       where t.status = 'queued' and t.run_after <= ${now}
       order by o.position
-      limit 1
+      limit (select $${kindCount + 2}::integer)
       for update of t skip locked
     )`;
   pickTexts.set(kindCount, text);
