@@ -1,6 +1,6 @@
 import type { Unsubscribe } from "../../ports";
 import type { TaskQueue, TasksDeps } from "../ports";
-import { TASK_CANCEL_CHANNEL, TaskCancelMessage } from "../schemas";
+import { TASK_CANCEL_CHANNEL, TaskCancelMessage, type Task } from "../schemas";
 import { recoverStaleTasks, runAttempt, type StopReason } from "./attempt";
 import { claimNextTask, nextRunAfter } from "./pick";
 
@@ -83,29 +83,49 @@ export function createInProcessRunner(
     for (const resolve of idleWaiters.splice(0)) resolve();
   };
 
+  const startAttempt = (claimed: { task: Task; userId: string }) => {
+    const { id, kind } = claimed.task;
+    runningByKind.set(kind, (runningByKind.get(kind) ?? 0) + 1);
+    const attempt = runAttempt(deps, claimed, {
+      workerId,
+      heartbeatMs,
+      shutdown: shutdown.signal,
+      register: (taskId, stop) => {
+        stops.set(taskId, stop);
+        return () => stops.delete(taskId);
+      },
+    })
+      .catch((error: unknown) => log.error({ err: error, taskId: id }, "task attempt crashed"))
+      .finally(() => {
+        runningByKind.set(kind, (runningByKind.get(kind) ?? 1) - 1);
+        attempts.delete(attempt);
+        wake();
+      });
+    attempts.add(attempt);
+  };
+
   const pumpOnce = async () => {
     for (;;) {
       if (shutdown.signal.aborted) return;
-      const claimed = await claimNextTask(deps, freeKinds(), workerId);
-      if (!claimed) break;
-      const { id, kind } = claimed.task;
-      runningByKind.set(kind, (runningByKind.get(kind) ?? 0) + 1);
-      const attempt = runAttempt(deps, claimed, {
-        workerId,
-        heartbeatMs,
-        shutdown: shutdown.signal,
-        register: (taskId, stop) => {
-          stops.set(taskId, stop);
-          return () => stops.delete(taskId);
-        },
-      })
-        .catch((error: unknown) => log.error({ err: error, taskId: id }, "task attempt crashed"))
-        .finally(() => {
-          runningByKind.set(kind, (runningByKind.get(kind) ?? 1) - 1);
-          attempts.delete(attempt);
-          wake();
-        });
-      attempts.add(attempt);
+      // Every free slot asks at once, so the slots of one kind claim their tasks in one statement.
+      const claims = await Promise.allSettled(
+        [...deps.tasks.kinds.values()].flatMap((kind) =>
+          Array.from(
+            { length: Math.max(0, kind.concurrency - (runningByKind.get(kind.name) ?? 0)) },
+            () => claimNextTask(deps, [kind.name], workerId),
+          ),
+        ),
+      );
+      let claimedAny = false;
+      for (const claim of claims) {
+        if (claim.status !== "fulfilled" || !claim.value) continue;
+        claimedAny = true;
+        startAttempt(claim.value);
+      }
+      // What was claimed runs even when another kind's claim failed; the pass reports the failure.
+      const failed = claims.find((claim) => claim.status === "rejected");
+      if (failed) throw failed.reason;
+      if (!claimedAny) break;
     }
     // Kinds at their limit are woken when an attempt of theirs ends; look again for the others
     // when their next task may run (soon, when one is runnable but others were claiming it).
