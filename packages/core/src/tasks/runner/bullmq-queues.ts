@@ -79,12 +79,10 @@ export class TaskQueues {
     return queue;
   }
 
-  /** Adds the task's job (delayed until its `runAfter`); a no-op when that job exists. */
-  async add(task: QueuedTask): Promise<void> {
-    await this.get(task.kind).add(task.kind, { taskId: task.id }, this.jobOptions(task));
-  }
-
-  /** Adds jobs for tasks of one kind in one round trip; existing jobs are left as they are. */
+  /**
+   * Adds jobs for tasks of one kind in one round trip, each delayed until its task's `runAfter`;
+   * existing jobs are left as they are.
+   */
   async addMany(kind: string, tasks: readonly QueuedTask[]): Promise<void> {
     if (tasks.length === 0) return;
     await this.get(kind).addBulk(

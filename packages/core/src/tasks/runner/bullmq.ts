@@ -3,6 +3,7 @@ import { DelayedError, Worker, type Job } from "bullmq";
 import { and, asc, eq, gt, inArray } from "drizzle-orm";
 
 import type { Unsubscribe } from "../../ports";
+import { groupCommit } from "../group-commit";
 import type { TaskQueue, TasksDeps } from "../ports";
 import { TASK_CANCEL_CHANNEL, TaskCancelMessage, type Task } from "../schemas";
 import { recoverStaleTasks, runAttempt, type StopReason } from "./attempt";
@@ -68,6 +69,8 @@ const ADD_TIMEOUT_MS = 3_000;
 /** How long a job is put back for when the database could not be asked which task is next. */
 const DB_RETRY_MS = 1_000;
 const RECONCILE_PAGE = 500;
+/** The most jobs one round trip adds for tasks created together. */
+const MAX_JOBS_PER_ADD = 64;
 /** The shortest pause before a job that found nothing to run is tried again. */
 const MIN_PUT_BACK_MS = 20;
 /** How long `start()` waits for Redis before going on (degraded: jobs are added once it is up). */
@@ -133,6 +136,20 @@ export function createBullmqRunner(
   let unsubscribe: Unsubscribe | undefined;
   let reconciling: Promise<number> | undefined;
 
+  /** Per kind: jobs asked for at the same time (creates written together) go in one round trip. */
+  const adders = new Map<string, (task: QueuedTask) => Promise<void>>();
+  const jobAdds = (kind: string) => {
+    let add = adders.get(kind);
+    if (!add) {
+      add = groupCommit(async (tasks: QueuedTask[]) => {
+        await queues.addMany(kind, tasks);
+        return tasks.map(() => undefined);
+      }, MAX_JOBS_PER_ADD);
+      adders.set(kind, add);
+    }
+    return add;
+  };
+
   /** Adds a task's job; never throws (the reconciler covers an add that failed). */
   const enqueue = async (task: QueuedTask) => {
     if (connections.producer.status !== "ready") {
@@ -141,7 +158,7 @@ export function createBullmqRunner(
       return;
     }
     try {
-      await withTimeout(queues.add(task), ADD_TIMEOUT_MS, "adding a task job");
+      await withTimeout(jobAdds(task.kind)(task), ADD_TIMEOUT_MS, "adding a task job");
     } catch (error) {
       log.warn(
         { err: error, taskId: task.id, kind: task.kind },
