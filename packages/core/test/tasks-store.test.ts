@@ -378,3 +378,55 @@ describe("group commit", () => {
     expect(events.filter((e) => e.type === "succeeded")).toHaveLength(5);
   });
 });
+
+describe.runIf(process.env.DATABASE_URL)("group commit across owners (Postgres)", () => {
+  it("locks the owners' logs of one statement in one order, so statements never deadlock", async () => {
+    // Two statements that lock the same owners' rows in different orders can deadlock (Postgres
+    // then aborts one). Every statement takes them in owner id order: one that waits for the
+    // first owner holds none of the others.
+    // Fixed ids (each test database is new): Postgres' hashing would put other owners before the
+    // first one, were the order left to it.
+    const owners = Array.from({ length: 8 }, (_, n) => `owner-${n}-c`);
+    for (const id of owners) {
+      await database.db.insert(schema.user).values({ id, name: "Ada", email: `${id}@example.com` });
+    }
+    const kind = `test.owners-${randomUUID()}`;
+    for (const userId of owners) await queue(userId, kind, 1); // each owner's log has its row
+    const newTask = (userId: string) => ({
+      id: randomUUID(),
+      userId,
+      kind,
+      priority: 0,
+      maxAttempts: 1,
+      input: {},
+      idempotencyKey: null,
+      runAfter: new Date(),
+      createdAt: new Date(),
+    });
+    const first = [...owners].sort()[0] ?? "";
+    const others = owners.filter((id) => id !== first);
+    let writing: Promise<unknown> | undefined;
+    const lockedMeanwhile = await database.db.transaction(async (tx) => {
+      await tx.execute(sql`select 1 from task_streams where user_id = ${first} for update`);
+      // One statement for all eight owners (made at once), held up by the first owner's row.
+      writing = Promise.all([...owners].reverse().map((id) => queueTask(deps(), newTask(id))));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Which of the other owners' rows does it hold while it waits?
+      const held: string[] = [];
+      for (const id of others) {
+        try {
+          await tx.transaction((probe) =>
+            probe.execute(sql`select 1 from task_streams where user_id = ${id} for update nowait`),
+          );
+        } catch {
+          held.push(id);
+        }
+      }
+      return held;
+    });
+    await writing;
+    expect(lockedMeanwhile).toEqual([]);
+    const rows = await database.db.select().from(schema.tasks).where(eq(schema.tasks.kind, kind));
+    expect(rows).toHaveLength(16);
+  });
+});

@@ -119,8 +119,9 @@ export const EVENT_ID_BLOCK = 32;
  * Runs `changed` (an insert into or update of `tasks` returning `*`, any number of rows up to
  * `EVENT_ID_BLOCK` per owner) and appends one event for each row it changed, in a single
  * statement, so the changes and their events commit together or not at all. Each owner's
- * `task_streams` row is locked by the upsert and gives that owner's events their ids only once the
- * lock is held (`nextval` in the conflict branch, evaluated on the latest row version), so one
+ * `task_streams` row is locked by the upsert (in owner id order, so that statements changing
+ * several owners' tasks never wait for each other in a cycle) and gives that owner's events their
+ * ids only once the lock is held (`nextval` in the conflict branch, evaluated on the latest row version), so one
  * user's event ids commit in increasing order while other users' appends never wait. Returns
  * what changed, in no particular order (nothing when the guard of `changed` held for no row).
  *
@@ -146,7 +147,7 @@ async function appendRows(
     counts as (select user_id, count(*)::int as n from changed group by user_id),
     stream as (
       insert into task_streams as s (user_id, last_event_id)
-      select user_id, nextval('task_events_id_seq') + n - 1 from counts
+      select user_id, nextval('task_events_id_seq') + n - 1 from counts order by user_id
       on conflict (user_id) do update
         set prev_event_id = s.last_event_id,
           last_event_id = nextval('task_events_id_seq')
