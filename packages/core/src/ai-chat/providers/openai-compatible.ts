@@ -52,12 +52,16 @@ export function openAiCompatibleProvider(options: OpenAiCompatibleOptions): Chat
       } catch (error) {
         throw providerError(info.id, error, request.signal);
       }
+      let finished = false;
       try {
         for await (const chunk of stream) {
           const choice = chunk.choices[0];
           const text = choice?.delta?.content;
           if (text) yield { type: "text", text };
-          if (choice?.finish_reason) yield { type: "finish", reason: choice.finish_reason };
+          if (choice?.finish_reason) {
+            finished = true;
+            yield { type: "finish", reason: choice.finish_reason };
+          }
           if (chunk.usage) {
             yield {
               type: "usage",
@@ -68,6 +72,14 @@ export function openAiCompatibleProvider(options: OpenAiCompatibleOptions): Chat
         }
       } catch (error) {
         throw providerError(info.id, error, request.signal);
+      }
+      // Every answer ends with a finish reason; a stream that stops without one was cut off (a
+      // dropped connection can look like a clean end), and the reply is not complete.
+      if (!finished && !request.signal.aborted) {
+        throw new DomainError(
+          "UNAVAILABLE",
+          `The AI provider "${info.id}" stopped before finishing its answer`,
+        );
       }
     },
   };
