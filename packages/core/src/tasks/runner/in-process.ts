@@ -196,7 +196,10 @@ export function createInProcessRunner(
     idle: () =>
       new Promise<void>((resolve) => {
         idleWaiters.push(resolve);
-        void checkIdle();
+        // A failed look leaves the waiter to the next attempt's end or queue pass.
+        checkIdle().catch((error: unknown) =>
+          log.warn({ err: error }, "could not tell whether the task queue is idle"),
+        );
       }),
   };
 }
