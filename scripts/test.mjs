@@ -111,7 +111,9 @@ for (const mode of modes) {
     const tail = run.lines
       .filter((line) => line.startsWith(`${task}:`) && !line.includes("✓"))
       .slice(-TAIL_LINES);
-    failures.push(`[${mode.name}] ${task} failed; the end of its output:\n    ${tail.join("\n    ")}`);
+    failures.push(
+      `[${mode.name}] ${task} failed; the end of its output:\n    ${tail.join("\n    ")}`,
+    );
   }
   console.log(
     `\n${mode.name}: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`,
