@@ -5,7 +5,7 @@ import path from "node:path";
 
 import { schema } from "@genflow/db";
 import { createTestDatabase, type TestDatabase } from "@genflow/db/testing";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 
@@ -283,6 +283,90 @@ describe("creating and running tasks", () => {
     expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
     expect(events[2]?.data).toEqual({ progress: 50, message: "half way" });
     expect(done.lastSeq).toBe(5);
+  });
+
+  describe("when the database refuses the finished attempt's write", () => {
+    // A trigger fails the `succeeded` write of tasks with a chosen input, as a database that is
+    // briefly unreachable would; the sequence (not undone by the failed statement) counts tries.
+    beforeAll(async () => {
+      await database.db.execute(sql.raw("create sequence test_finish_tries"));
+      await database.db.execute(
+        sql.raw(`create function test_refuse_finish() returns trigger language plpgsql as $$
+          begin
+            if new.status = 'succeeded' and (
+              new.input->>'value' = 'finish refused' or
+              (new.input->>'value' = 'finish refused twice' and nextval('test_finish_tries') <= 2)
+            ) then
+              raise exception 'the database is briefly unreachable';
+            end if;
+            return new;
+          end $$`),
+      );
+      await database.db.execute(
+        sql.raw(`create trigger test_refuse_finish before update on tasks
+          for each row execute function test_refuse_finish()`),
+      );
+    });
+    afterAll(async () => {
+      await database.db.execute(sql.raw("drop trigger test_refuse_finish on tasks"));
+      await database.db.execute(sql.raw("drop function test_refuse_finish()"));
+      await database.db.execute(sql.raw("drop sequence test_finish_tries"));
+    });
+
+    it("writes the output again, instead of failing a task whose handler succeeded", async () => {
+      const userId = await newUser();
+      const { task } = await createTask(deps, {
+        userId,
+        input: { kind: "test.echo", input: { value: "finish refused twice" } },
+      });
+      const done = await finished(userId, task.id);
+      expect(done).toMatchObject({
+        status: "succeeded",
+        output: { echo: "finish refused twice" },
+        attempts: 1,
+        error: null,
+      });
+      expect(calls.filter((call) => call.value === "finish refused twice")).toHaveLength(1);
+      expect((await eventsOf(task.id)).map((e) => e.type)).not.toContain("failed");
+    });
+
+    it("leaves the task running when the write keeps failing, for recovery to run it again", async () => {
+      const userId = await newUser();
+      const { task } = await createTask(deps, {
+        userId,
+        input: { kind: "test.flaky", input: { value: "finish refused", failures: 0 } },
+      });
+      await until(
+        () => Promise.resolve(calls.some((call) => call.value === "finish refused")),
+        "the handler to run",
+      );
+      // Past every try to write the output (100 + 500 + 2,000 ms apart).
+      await sleep(3_000);
+      const stuck = await getTask(deps, { userId, input: { id: task.id } });
+      expect(stuck).toMatchObject({ status: "running", attempts: 1, error: null });
+
+      // Recovery finds its heartbeat stopped and queues it again; the next attempt's write lands.
+      await database.db
+        .update(schema.tasks)
+        .set({ input: { value: "finish accepted", failures: 0 } })
+        .where(eq(schema.tasks.id, task.id));
+      await until(async () => {
+        const recovered = await recoverStaleTasks(deps, {
+          staleAfterMs: 300,
+          requeued: (queued) => deps.tasks.queue.enqueue(queued),
+        });
+        return recovered.requeued === 1;
+      }, "recovery to queue the task again");
+      const done = await finished(userId, task.id);
+      expect(done).toMatchObject({ status: "succeeded", output: { attempt: 2 }, attempts: 2 });
+      expect((await eventsOf(task.id)).map((e) => e.type)).toEqual([
+        "created",
+        "started",
+        "retrying",
+        "started",
+        "succeeded",
+      ]);
+    });
   });
 
   it("rejects unknown kinds and input the kind's schema refuses, storing nothing", async () => {

@@ -140,7 +140,7 @@ export async function runAttempt(
   let outcome: AttemptOutcome;
   try {
     const input = kind.input.parse(task.input);
-    const output = await kind.run({
+    const output: unknown = await kind.run({
       task,
       userId,
       input,
@@ -153,14 +153,7 @@ export async function runAttempt(
     });
     if (stopReason) throw new TaskStopped(stopReason);
     await progressWrite.catch(() => undefined);
-    const done = await finishTask(deps, {
-      id: task.id,
-      userId,
-      workerId: options.workerId,
-      output,
-      finishedAt: deps.clock.now(),
-    });
-    outcome = done ? "succeeded" : "lost";
+    outcome = await recordSuccess(deps, { task, userId, workerId: options.workerId, log }, output);
   } catch (caught) {
     await progressWrite.catch(() => undefined);
     outcome = await recordFailure(
@@ -176,6 +169,43 @@ export async function runAttempt(
     unregister();
   }
   return outcome;
+}
+
+/** Waits before each further try to record a finished attempt's output. */
+const FINISH_RETRY_DELAYS_MS = [100, 500, 2_000];
+
+/**
+ * Records the output of a handler that finished. The work is done, so a failure to write it (the
+ * database briefly unreachable) is not the handler's failure: the write is tried again, and when
+ * it keeps failing the task is left running, without a heartbeat, for recovery to queue it again
+ * (its attempt starts over) instead of being marked failed.
+ */
+async function recordSuccess(
+  deps: AttemptDeps,
+  attempt: { task: Task; userId: string; workerId: string; log: TasksDeps["log"] },
+  output: unknown,
+): Promise<AttemptOutcome> {
+  const { task, userId, workerId, log } = attempt;
+  for (let retry = 0; ; retry += 1) {
+    try {
+      const done = await finishTask(deps, {
+        id: task.id,
+        userId,
+        workerId,
+        output,
+        finishedAt: deps.clock.now(),
+      });
+      return done ? "succeeded" : "lost";
+    } catch (error) {
+      const delayMs = FINISH_RETRY_DELAYS_MS[retry];
+      if (delayMs === undefined) {
+        log.error({ err: error }, "could not record a finished task; recovery will run it again");
+        return "lost";
+      }
+      log.warn({ err: error, delayMs }, "could not record a finished task; trying again");
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
+  }
 }
 
 function failedSet(deps: Pick<TasksDeps, "clock">, code: string, message: string) {
