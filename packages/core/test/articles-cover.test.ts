@@ -16,6 +16,7 @@ import {
   type ArticleCoverDeps,
 } from "../src/articles";
 import { createUpload, DEFAULT_UPLOAD_LIMITS } from "../src/uploads";
+import type { Logger } from "../src/ports";
 import { recordingLogger } from "./adapters-helpers";
 import { failure } from "./generate-pipeline-support/cards-suite";
 import { createUser, steppingClock } from "./generate-pipeline-support/fixtures";
@@ -25,7 +26,12 @@ import { photoBytes } from "./generate-pipeline-support/images";
 
 let database: TestDatabase;
 let blobDir: string;
-let deps: { db: TestDatabase["db"]; pubsub: MemoryPubSub; clock: ReturnType<typeof steppingClock> };
+let deps: {
+  db: TestDatabase["db"];
+  pubsub: MemoryPubSub;
+  clock: ReturnType<typeof steppingClock>;
+  log: Logger;
+};
 let coverDeps: ArticleCoverDeps;
 let alice: ArticleActor;
 let bob: ArticleActor;
@@ -34,7 +40,7 @@ beforeAll(async () => {
   database = await createTestDatabase(process.env.DATABASE_URL);
   blobDir = await mkdtemp(path.join(tmpdir(), "genflow-article-covers-"));
   const clock = steppingClock();
-  deps = { db: database.db, pubsub: new MemoryPubSub(), clock };
+  deps = { db: database.db, pubsub: new MemoryPubSub(), clock, log: recordingLogger().log };
   const blobs = new DiskBlobStorage(blobDir);
   coverDeps = { db: database.db, log: recordingLogger().log, uploadBlobs: blobs, cardBlobs: blobs };
   alice = { id: await createUser(database.db, "Alice"), role: "user" };

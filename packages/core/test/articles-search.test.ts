@@ -18,6 +18,8 @@ import {
 import { CANDIDATES } from "../src/articles/search-articles";
 import { cjkQuery, cjkVector, parseQuery } from "../src/articles/search-text";
 import { searchDocument } from "../src/articles/store";
+import type { Logger } from "../src/ports";
+import { recordingLogger } from "./adapters-helpers";
 import { failure } from "./generate-pipeline-support/cards-suite";
 import { createUser, steppingClock } from "./generate-pipeline-support/fixtures";
 
@@ -27,7 +29,12 @@ import { createUser, steppingClock } from "./generate-pipeline-support/fixtures"
  */
 
 let database: TestDatabase;
-let deps: { db: TestDatabase["db"]; pubsub: MemoryPubSub; clock: ReturnType<typeof steppingClock> };
+let deps: {
+  db: TestDatabase["db"];
+  pubsub: MemoryPubSub;
+  clock: ReturnType<typeof steppingClock>;
+  log: Logger;
+};
 let alice: ArticleActor;
 let bob: ArticleActor;
 const ids = new Map<string, string>();
@@ -97,7 +104,12 @@ const SET: { key: string; title: string; body: string; tags?: string[] }[] = [
 
 beforeAll(async () => {
   database = await createTestDatabase(process.env.DATABASE_URL);
-  deps = { db: database.db, pubsub: new MemoryPubSub(), clock: steppingClock() };
+  deps = {
+    db: database.db,
+    pubsub: new MemoryPubSub(),
+    clock: steppingClock(),
+    log: recordingLogger().log,
+  };
   alice = { id: await createUser(database.db, "Alice"), role: "user" };
   bob = { id: await createUser(database.db, "Bob"), role: "user" };
   for (const item of SET) {

@@ -21,6 +21,8 @@ import {
   type ArticleActor,
 } from "../src/articles";
 import { listUserEvents } from "../src/events";
+import type { Logger } from "../src/ports";
+import { recordingLogger } from "./adapters-helpers";
 import { failure } from "./generate-pipeline-support/cards-suite";
 import { createUser, steppingClock } from "./generate-pipeline-support/fixtures";
 
@@ -30,14 +32,24 @@ import { createUser, steppingClock } from "./generate-pipeline-support/fixtures"
  */
 
 let database: TestDatabase;
-let deps: { db: TestDatabase["db"]; pubsub: MemoryPubSub; clock: ReturnType<typeof steppingClock> };
+let deps: {
+  db: TestDatabase["db"];
+  pubsub: MemoryPubSub;
+  clock: ReturnType<typeof steppingClock>;
+  log: Logger;
+};
 let alice: ArticleActor;
 let bob: ArticleActor;
 let admin: ArticleActor;
 
 beforeAll(async () => {
   database = await createTestDatabase(process.env.DATABASE_URL);
-  deps = { db: database.db, pubsub: new MemoryPubSub(), clock: steppingClock() };
+  deps = {
+    db: database.db,
+    pubsub: new MemoryPubSub(),
+    clock: steppingClock(),
+    log: recordingLogger().log,
+  };
   alice = { id: await createUser(database.db, "Alice"), role: "user" };
   bob = { id: await createUser(database.db, "Bob"), role: "user" };
   admin = { id: await createUser(database.db, "Root"), role: "admin" };

@@ -482,6 +482,7 @@ describe("cutout.batch", () => {
         tasks: {
           db: database.db,
           pubsub: new MemoryPubSub(),
+          log: recordingLogger().log,
           clock: deps.clock,
           tasks: {
             kinds,

@@ -205,6 +205,26 @@ describe("publishUserEvent and listUserEvents", () => {
   });
 });
 
+describe("publishUserEvent when the pub/sub cannot publish", () => {
+  it("keeps the stored event, reports the failure and lets subscribers read it from the log", async () => {
+    const userId = await createUser();
+    const warnings = log.warnings.length;
+    const event = await publishUserEvent(
+      {
+        ...deps,
+        pubsub: {
+          publish: () => Promise.reject(new Error("pub/sub is unreachable")),
+          subscribe: (channel, listener) => pubsub.subscribe(channel, listener),
+        },
+      },
+      { userId, type: "test.event", data: { n: 1 } },
+    );
+    expect(await listUserEvents(deps, { userId, afterId: 0, limit: 10 })).toEqual([event]);
+    expect(log.warnings.length).toBe(warnings + 1);
+    expect(JSON.stringify(log.warnings.at(-1))).toContain(userId);
+  });
+});
+
 describe("streamUserEvents", () => {
   it("replays the log after lastEventId, then delivers live events", async () => {
     const userId = await createUser();

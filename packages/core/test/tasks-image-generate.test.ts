@@ -356,6 +356,7 @@ describe("createImageTask", () => {
   const deps = (kinds: TasksDeps["tasks"]["kinds"]) => ({
     db: database.db,
     pubsub: new MemoryPubSub({ log: quietLog }),
+    log: quietLog,
     clock: { now: () => new Date() },
     tasks: { kinds, storage, queue: { enqueue: () => Promise.resolve() } },
   });

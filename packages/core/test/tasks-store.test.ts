@@ -25,7 +25,12 @@ const quietLog: Logger = {
   error: () => undefined,
   child: () => quietLog,
 };
-const deps = () => ({ db: database.db, pubsub, clock: { now: () => new Date() } });
+const deps = () => ({
+  db: database.db,
+  pubsub,
+  log: quietLog,
+  clock: { now: () => new Date() },
+});
 
 beforeAll(async () => {
   database = await createTestDatabase(process.env.DATABASE_URL);

@@ -740,6 +740,57 @@ describe("live updates", () => {
     expect(again.map((u) => u.id)).toEqual(seen.slice(2).map((u) => u.id));
   });
 
+  it("keeps changes whose announcement fails, and their watchers still get them", async () => {
+    const userId = await newUser();
+    // A pub/sub that delivers to subscribers but cannot publish (Redis gone for a moment).
+    const lossy: TasksDeps = {
+      ...deps,
+      pubsub: {
+        publish: () => Promise.reject(new Error("pub/sub is unreachable")),
+        subscribe: (channel, listener) => pubsub.subscribe(channel, listener),
+      },
+    };
+    const controller = new AbortController();
+    const stream = await streamTaskUpdates(deps, {
+      userId,
+      input: { lastEventId: 0 },
+      signal: controller.signal,
+    });
+    const seen: TaskUpdate[] = [];
+    const reading = (async () => {
+      for await (const update of stream) {
+        seen.push(update);
+        if (update.type === "canceled") break;
+      }
+    })();
+
+    // The create is stored and queued although nobody could be told; the runner's next event
+    // (announced as usual) shows the watcher what it missed.
+    const { task } = await createTask(lossy, {
+      userId,
+      input: { kind: "test.wait", input: { value: "lossy" } },
+    });
+    await until(
+      async () => (await getTask(deps, { userId, input: { id: task.id } })).status === "running",
+      "running",
+    );
+    // The cancel is recorded although its broadcast fails; the heartbeat delivers it.
+    const requested = await cancelTask(lossy, { userId, input: { id: task.id } });
+    expect(requested).toMatchObject({ cancelRequested: true, canceledBy: userId });
+    expect(await finished(userId, task.id)).toMatchObject({
+      status: "canceled",
+      canceledBy: userId,
+    });
+    await reading;
+    controller.abort();
+    expect(seen.map((update) => update.type)).toEqual([
+      "created",
+      "started",
+      "cancel-requested",
+      "canceled",
+    ]);
+  });
+
   it("refuses to follow another user's task", async () => {
     const owner = await newUser();
     const { task } = await createTask(deps, {

@@ -37,6 +37,7 @@ import type { PgInsertValue } from "drizzle-orm/pg-core";
 import postgres from "postgres";
 
 import { currentLoad, describeMachine, DOC_PATH } from "../report";
+import { stderrLogger } from "../tasks/genflow-host";
 import { articleWriter, benchQueries, vocabulary, type BenchQuery } from "./corpus";
 import { formatConsole, updateDoc, type ArticlesReport, type TargetReport } from "./format";
 
@@ -231,7 +232,8 @@ async function timeIlike(
 
 /** `WRITERS` authors at once: each creates an article, then autosaves and saves it in turn. */
 async function timeWrites(handle: DbHandle, authors: string[]) {
-  const deps = { db: handle.db, pubsub: new MemoryPubSub(), clock: systemClock };
+  const log = stderrLogger({ bench: "articles" });
+  const deps = { db: handle.db, pubsub: new MemoryPubSub({ log }), clock: systemClock, log };
   const creates: number[] = [];
   const updates: number[] = [];
   let conflicts = 0;

@@ -24,7 +24,7 @@ import {
  * title (`-2`, `-3`… when taken); a slug given that another article has is CONFLICT.
  */
 export async function createArticle(
-  deps: Pick<CoreDeps, "db" | "pubsub" | "clock">,
+  deps: Pick<CoreDeps, "db" | "pubsub" | "clock" | "log">,
   params: { actor: ArticleActor; input: CreateArticleInput },
 ): Promise<Article> {
   const input = parseInput(CreateArticleInput, params.input, "The article is not valid");

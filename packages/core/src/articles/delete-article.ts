@@ -14,7 +14,7 @@ import {
   unindexArticle,
 } from "./store";
 
-type Deps = Pick<CoreDeps, "db" | "pubsub" | "clock">;
+type Deps = Pick<CoreDeps, "db" | "pubsub" | "clock" | "log">;
 
 /**
  * Deletes an article softly: it disappears from lists, search and readers, and its author can

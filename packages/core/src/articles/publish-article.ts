@@ -23,7 +23,7 @@ import {
   type ArticleEventAction,
 } from "./store";
 
-type Deps = Pick<CoreDeps, "db" | "pubsub" | "clock">;
+type Deps = Pick<CoreDeps, "db" | "pubsub" | "clock" | "log">;
 
 /**
  * Publishes the working copy: a `publish` revision of it becomes what readers see (pending

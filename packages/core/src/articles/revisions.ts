@@ -183,7 +183,7 @@ export async function diffRevisions(
  * names the version it was based on; on an older one it is CONFLICT with the current copy.
  */
 export async function restoreRevision(
-  deps: Pick<CoreDeps, "db" | "pubsub" | "clock">,
+  deps: Pick<CoreDeps, "db" | "pubsub" | "clock" | "log">,
   params: { actor: ArticleActor; input: RestoreRevisionInput },
 ): Promise<Article> {
   const input = parseInput(RestoreRevisionInput, params.input, "The request is not valid");
@@ -230,7 +230,7 @@ export async function restoreRevision(
 
 /** Names a revision (a named version), or takes its name off with an empty name. */
 export async function nameRevision(
-  deps: Pick<CoreDeps, "db" | "pubsub">,
+  deps: Pick<CoreDeps, "db" | "pubsub" | "log">,
   params: { actor: ArticleActor; input: NameRevisionInput },
 ): Promise<ArticleRevision> {
   const input = parseInput(NameRevisionInput, params.input, "The request is not valid");

@@ -354,7 +354,7 @@ export type ArticleEventAction =
  * happened (`action`) and who did it (`by`).
  */
 export async function announce(
-  deps: Pick<CoreDeps, "db" | "pubsub">,
+  deps: Pick<CoreDeps, "db" | "pubsub" | "log">,
   article: Pick<ArticleRow, "id" | "userId" | "version" | "status" | "title">,
   actor: ArticleActor,
   action: ArticleEventAction,

@@ -45,7 +45,7 @@ export interface UpdateArticleResult {
  * goes up with every change; an update that changes nothing leaves everything as it was.
  */
 export async function updateArticle(
-  deps: Pick<CoreDeps, "db" | "pubsub" | "clock">,
+  deps: Pick<CoreDeps, "db" | "pubsub" | "clock" | "log">,
   params: { actor: ArticleActor; input: UpdateArticleInput },
 ): Promise<UpdateArticleResult> {
   const input = parseInput(UpdateArticleInput, params.input, "The changes are not valid");

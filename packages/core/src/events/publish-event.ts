@@ -23,10 +23,12 @@ const APPEND_LOCK_NAMESPACE = 0x75_65_76; // "uev"
  * message they missed and fetch it from the log.
  *
  * Call it after the change the event reports has been committed, not inside an open transaction:
- * subscribers hear about the event as soon as this returns.
+ * subscribers hear about the event as soon as this returns. Once the event is stored, a failure to
+ * fan it out (pub/sub unreachable) is logged rather than thrown: subscribers read it from the log
+ * (at the user's next message, which shows the gap, or at their next idle check).
  */
 export async function publishUserEvent(
-  deps: Pick<CoreDeps, "db" | "pubsub">,
+  deps: Pick<CoreDeps, "db" | "pubsub" | "log">,
   input: PublishUserEventInput,
 ): Promise<UserEvent> {
   const { event, prevId } = await deps.db.transaction(async (tx) => {
@@ -57,6 +59,13 @@ export async function publishUserEvent(
     createdAt: event.createdAt.toISOString(),
     prevId,
   };
-  await deps.pubsub.publish(userChannel(input.userId), message);
+  try {
+    await deps.pubsub.publish(userChannel(input.userId), message);
+  } catch (error) {
+    deps.log.warn(
+      { err: error, userId: input.userId, type: input.type },
+      "could not fan out a stored user event; subscribers read it from the log",
+    );
+  }
   return event;
 }

@@ -41,6 +41,12 @@ export interface StreamLogOptions {
   batchSize?: number | undefined;
   /** Live entries held while the consumer is busy; past this the stream re-reads storage. Default 1 000. */
   maxBuffered?: number | undefined;
+  /**
+   * After this long without a live message, storage is read for entries whose message never came
+   * (a publish that failed, or one sent while this process's subscription was reconnecting) and
+   * that no later message has revealed. Default 15 s.
+   */
+  idleCheckMs?: number | undefined;
 }
 
 /**
@@ -53,6 +59,8 @@ export interface StreamLogOptions {
  * 3. Deliver buffered and live entries, dropping any id at or below the last one delivered. When a
  *    message shows that an earlier entry was never received (its `prevId` is past the last one
  *    delivered) or the buffer overflowed, catch up from storage before going on.
+ * 4. When no message has come for `idleCheckMs`, catch up from storage as well: a lost message
+ *    that nothing after it reveals would otherwise stay missing until the log's next entry.
  *
  * Without `lastEventId` the stream starts after the newest entry. The subscription is released in
  * `finally`, whether the consumer stops, the signal aborts or an error is thrown.
@@ -68,6 +76,7 @@ export async function* streamLog<T extends LogEntry>(
   const { signal } = options;
   const batchSize = options.batchSize ?? 100;
   const maxBuffered = options.maxBuffered ?? 1_000;
+  const idleCheckMs = options.idleCheckMs ?? 15_000;
   if (signal?.aborted) return;
 
   const pending: LogMessage<T>[] = [];
@@ -126,9 +135,15 @@ export async function* streamLog<T extends LogEntry>(
       }
       const next = pending.shift();
       if (!next) {
+        let idle: NodeJS.Timeout | undefined;
         await new Promise<void>((resolve) => {
           notify = resolve;
+          idle = setTimeout(() => {
+            resync = true;
+            wake();
+          }, idleCheckMs);
         });
+        clearTimeout(idle);
         continue;
       }
       if (next.entry.id <= cursor) continue;

@@ -11,10 +11,11 @@ import { changeTask, findTask } from "./store";
  * Stops one of the user's tasks. A queued task is canceled at once. A running one is asked to
  * stop: the request is recorded (so a runner that missed the broadcast sees it at its next
  * heartbeat) and broadcast to every process; the handler's signal fires wherever it runs and the
- * task ends `canceled`. A finished task cannot be canceled, and the error says what it became.
+ * task ends `canceled`. A broadcast that fails once the request is recorded is only logged: the
+ * heartbeat delivers it. A finished task cannot be canceled, and the error says what it became.
  */
 export async function cancelTask(
-  deps: Pick<TasksDeps, "db" | "pubsub" | "clock">,
+  deps: Pick<TasksDeps, "db" | "pubsub" | "clock" | "log">,
   params: { userId: string; input: unknown; by?: string },
 ): Promise<Task> {
   const { id } = parseInput(TaskByIdInput, params.input, "The task id is not valid");
@@ -59,7 +60,14 @@ export async function cancelTask(
       { type: "cancel-requested", data: { by } },
     );
     if (requested) {
-      await deps.pubsub.publish(TASK_CANCEL_CHANNEL, { taskId: id, by });
+      try {
+        await deps.pubsub.publish(TASK_CANCEL_CHANNEL, { taskId: id, by });
+      } catch (error) {
+        deps.log.warn(
+          { err: error, taskId: id },
+          "could not broadcast a cancel request; the runner sees it at its next heartbeat",
+        );
+      }
       return requested;
     }
   }

@@ -27,7 +27,7 @@ function isUniqueViolation(error: unknown): boolean {
  * create (same user, kind and key) returns the first task instead of queueing another one.
  */
 export async function createTask(
-  deps: Pick<TasksDeps, "db" | "pubsub" | "clock" | "tasks">,
+  deps: Pick<TasksDeps, "db" | "pubsub" | "clock" | "log" | "tasks">,
   params: CreateTaskParams,
 ): Promise<{ task: Task; created: boolean }> {
   const request = parseInput(CreateTaskInput, params.input, "The task is not valid");

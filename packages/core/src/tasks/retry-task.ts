@@ -14,7 +14,7 @@ const RETRYABLE = ["failed", "canceled", "interrupted"] as const;
  * attempt and a fresh budget of attempts. Succeeded, queued and running tasks are refused.
  */
 export async function retryTask(
-  deps: Pick<TasksDeps, "db" | "pubsub" | "clock" | "tasks">,
+  deps: Pick<TasksDeps, "db" | "pubsub" | "clock" | "log" | "tasks">,
   params: { userId: string; input: unknown },
 ): Promise<Task> {
   const { id } = parseInput(TaskByIdInput, params.input, "The task id is not valid");

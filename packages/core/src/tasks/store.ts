@@ -14,8 +14,13 @@ import {
 } from "./schemas";
 
 type TaskRow = typeof schema.tasks.$inferSelect;
-/** What writes a task: its database (or transaction) and the pub/sub that announces the change. */
-type Writer = Pick<CoreDeps, "db" | "pubsub">;
+/**
+ * What writes a task: its database (or transaction), the pub/sub that announces the change, and
+ * the log that hears when an announcement could not be made.
+ */
+type Writer = Pick<CoreDeps, "db" | "pubsub" | "log">;
+/** What announces committed changes. */
+type Announcer = Pick<CoreDeps, "pubsub" | "log">;
 type TaskEventRow = typeof schema.taskEvents.$inferSelect;
 type TaskSet = Omit<PgUpdateSetSource<typeof schema.tasks>, "id" | "userId" | "lastSeq">;
 
@@ -258,7 +263,7 @@ function insertReturningAll(
 }
 
 /** Announces a committed change to its owner's watchers, on every process. */
-async function publish(deps: Pick<CoreDeps, "pubsub">, appended: Appended) {
+async function publish(deps: Announcer, appended: Appended) {
   await publishAll(deps, [appended]);
 }
 
@@ -266,8 +271,12 @@ async function publish(deps: Pick<CoreDeps, "pubsub">, appended: Appended) {
  * Announces the changes of one statement: one message per owner, holding that owner's events in
  * order (a list when there are several), so a group-committed statement costs one publish per
  * owner rather than one per task.
+ *
+ * The changes are committed by then, so an announcement that fails (pub/sub unreachable) does not
+ * fail the change: it is logged, and watchers read the missed events from the task log (at the
+ * owner's next message, which shows the gap, or at their next idle check; see `streamLog`).
  */
-export async function publishAll(deps: Pick<CoreDeps, "pubsub">, appended: readonly Appended[]) {
+export async function publishAll(deps: Announcer, appended: readonly Appended[]) {
   const byUser = new Map<string, (TaskUpdate & { prevId: number | null })[]>();
   for (const { userId, task, event, prevId } of [...appended].sort(
     (a, b) => a.event.id - b.event.id,
@@ -277,18 +286,25 @@ export async function publishAll(deps: Pick<CoreDeps, "pubsub">, appended: reado
     byUser.set(userId, messages);
   }
   await Promise.all(
-    [...byUser].map(([userId, messages]) =>
-      deps.pubsub.publish(
-        taskUpdatesChannel(userId),
-        messages.length === 1 ? messages[0] : messages,
-      ),
-    ),
+    [...byUser].map(async ([userId, messages]) => {
+      try {
+        await deps.pubsub.publish(
+          taskUpdatesChannel(userId),
+          messages.length === 1 ? messages[0] : messages,
+        );
+      } catch (error) {
+        deps.log.warn(
+          { err: error, userId, events: messages.length },
+          "could not announce committed task changes; watchers read them from the task log",
+        );
+      }
+    }),
   );
 }
 
 /** Inserts a task with its `created` event and announces it. */
 export async function insertTask(
-  deps: Pick<CoreDeps, "db" | "pubsub">,
+  deps: Writer,
   values: typeof schema.tasks.$inferInsert,
 ): Promise<Task> {
   const appended = await append(
@@ -457,7 +473,7 @@ export async function finishTask(deps: Writer, finish: Finish): Promise<Task | n
  * it is committed.
  */
 export async function changeTask(
-  deps: Pick<CoreDeps, "db" | "pubsub">,
+  deps: Writer,
   target: { id: string; userId: string },
   guard: SQL | undefined,
   set: TaskSet,

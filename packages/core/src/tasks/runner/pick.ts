@@ -38,7 +38,7 @@ function kindArray(kinds: readonly string[]) {
  * whole table for every pick (20,000 queued tasks halved the claims per second).
  */
 export async function claimNextTask(
-  deps: Pick<CoreDeps, "db" | "pubsub" | "clock">,
+  deps: Pick<CoreDeps, "db" | "pubsub" | "clock" | "log">,
   kinds: readonly string[],
   workerId: string,
 ): Promise<{ task: Task; userId: string } | null> {
@@ -54,7 +54,7 @@ interface ClaimRequest {
   at: Date;
 }
 
-const taskClaims = perWriter((deps: Pick<CoreDeps, "db" | "pubsub">) =>
+const taskClaims = perWriter((deps: Pick<CoreDeps, "db" | "pubsub" | "log">) =>
   groupCommit(async (requests: ClaimRequest[]): Promise<(Appended | null)[]> => {
     const [{ kinds, workerId }] = requests as [ClaimRequest, ...ClaimRequest[]];
     const at = new Date(Math.max(...requests.map((request) => request.at.getTime())));

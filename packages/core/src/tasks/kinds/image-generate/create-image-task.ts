@@ -34,7 +34,7 @@ export function noImageProvider(): DomainError {
  * provider (the kind is registered only with one); VALIDATION for input the kind refuses.
  */
 export async function createImageTask(
-  deps: Pick<TasksDeps, "db" | "pubsub" | "clock" | "tasks">,
+  deps: Pick<TasksDeps, "db" | "pubsub" | "clock" | "log" | "tasks">,
   params: CreateImageTaskParams,
 ): Promise<{ task: Task; created: boolean }> {
   if (!deps.tasks.kinds.has(IMAGE_GENERATE_KIND)) throw noImageProvider();
