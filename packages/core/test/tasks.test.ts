@@ -285,9 +285,10 @@ describe("creating and running tasks", () => {
     expect(done.lastSeq).toBe(5);
   });
 
-  describe("when the database refuses the finished attempt's write", () => {
-    // A trigger fails the `succeeded` write of tasks with a chosen input, as a database that is
-    // briefly unreachable would; the sequence (not undone by the failed statement) counts tries.
+  describe("when the database refuses an attempt's write", () => {
+    // A trigger fails the `succeeded` (or a progress) write of tasks with a chosen input, as a
+    // database that is briefly unreachable would; the sequence (not undone by the failed
+    // statement) counts tries.
     beforeAll(async () => {
       await database.db.execute(sql.raw("create sequence test_finish_tries"));
       await database.db.execute(
@@ -296,6 +297,9 @@ describe("creating and running tasks", () => {
             if new.status = 'succeeded' and (
               new.input->>'value' = 'finish refused' or
               (new.input->>'value' = 'finish refused twice' and nextval('test_finish_tries') <= 2)
+            ) or (
+              new.status = 'running' and new.progress_message = 'half way' and
+              new.input->>'value' = 'progress refused'
             ) then
               raise exception 'the database is briefly unreachable';
             end if;
@@ -328,6 +332,27 @@ describe("creating and running tasks", () => {
       });
       expect(calls.filter((call) => call.value === "finish refused twice")).toHaveLength(1);
       expect((await eventsOf(task.id)).map((e) => e.type)).not.toContain("failed");
+    });
+
+    it("goes on without a progress report it could not write", async () => {
+      const userId = await newUser();
+      const { task } = await createTask(deps, {
+        userId,
+        input: { kind: "test.echo", input: { value: "progress refused" } },
+      });
+      const done = await finished(userId, task.id);
+      expect(done).toMatchObject({
+        status: "succeeded",
+        output: { echo: "progress refused" },
+        attempts: 1,
+        progress: 100,
+      });
+      expect((await eventsOf(task.id)).map((e) => e.type)).toEqual([
+        "created",
+        "started",
+        "log",
+        "succeeded",
+      ]);
     });
 
     it("leaves the task running when the write keeps failing, for recovery to run it again", async () => {

@@ -122,6 +122,8 @@ export async function runAttempt(
 
   let lastProgressAt = 0;
   let progressWrite: Promise<unknown> = Promise.resolve();
+  // A progress report is a hint that the next one (or the finish) supersedes: one that cannot be
+  // written (the database briefly unreachable) is logged and skipped rather than failing the work.
   const progress = async (percent: number, message?: string) => {
     const value = Math.max(0, Math.min(100, Math.round(percent)));
     const now = Date.now();
@@ -133,7 +135,11 @@ export async function runAttempt(
       mine,
       { progress: value, progressMessage: message ?? null },
       { type: "progress", data: { progress: value, ...(message ? { message } : {}) } },
-    );
+    ).catch((error: unknown) => {
+      // The next report is written whenever it comes.
+      lastProgressAt = 0;
+      log.warn({ err: error, progress: value }, "could not record task progress; going on");
+    });
     await progressWrite;
   };
 
