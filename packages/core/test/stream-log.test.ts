@@ -54,15 +54,21 @@ async function take(stream: AsyncGenerator<Entry>, count: number, ms: number): P
   }
 }
 
+/** Follows `log` from its start, checking storage after `idleCheckMs` without a message. */
+function follow(log: ReturnType<typeof memoryLog>, idleCheckMs: number) {
+  const controller = new AbortController();
+  const stream = streamLog({ pubsub: log.pubsub, log: recordingLogger().log }, log.source, {
+    lastEventId: 0,
+    signal: controller.signal,
+    idleCheckMs,
+  });
+  return { stream, stop: () => controller.abort() };
+}
+
 describe("streamLog", () => {
   it("reads an entry whose message never came once the stream has been idle", async () => {
     const log = memoryLog();
-    const controller = new AbortController();
-    const stream = streamLog({ pubsub: log.pubsub, log: recordingLogger().log }, log.source, {
-      lastEventId: 0,
-      signal: controller.signal,
-      idleCheckMs: 100,
-    });
+    const { stream, stop } = follow(log, 100);
     const reading = take(stream, 2, 2_000);
     // The stream is live (its replay found nothing) once the subscription exists.
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -70,18 +76,13 @@ describe("streamLog", () => {
     // Stored, but its announcement is lost, and nothing after it shows the gap.
     await log.append("two", { publish: false });
     const seen = await reading;
-    controller.abort();
+    stop();
     expect(seen.map((entry) => entry.text)).toEqual(["one", "two"]);
   });
 
   it("delivers each entry once when a late message follows the idle check's read", async () => {
     const log = memoryLog();
-    const controller = new AbortController();
-    const stream = streamLog({ pubsub: log.pubsub, log: recordingLogger().log }, log.source, {
-      lastEventId: 0,
-      signal: controller.signal,
-      idleCheckMs: 50,
-    });
+    const { stream, stop } = follow(log, 50);
     const first = take(stream, 3, 2_000);
     await log.append("one", { publish: false });
     await new Promise((resolve) => setTimeout(resolve, 150));
@@ -90,7 +91,7 @@ describe("streamLog", () => {
     await log.append("two");
     await log.append("three");
     const seen = await first;
-    controller.abort();
+    stop();
     expect(seen.map((entry) => entry.id)).toEqual([1, 2, 3]);
   });
 });

@@ -720,8 +720,8 @@ describe("listing, queue position and stats", () => {
 });
 
 describe("live updates", () => {
-  it("streams one user's updates live and replays exactly what a reconnect missed", async () => {
-    const userId = await newUser();
+  /** Follows a new user's updates from the start until one of type `last`; resolves with them all. */
+  async function watch(userId: string, last: TaskUpdate["type"]): Promise<TaskUpdate[]> {
     const controller = new AbortController();
     // A new user's log is empty: replaying from 0 is "everything from now on".
     const stream = await streamTaskUpdates(deps, {
@@ -730,18 +730,24 @@ describe("live updates", () => {
       signal: controller.signal,
     });
     const seen: TaskUpdate[] = [];
-    const reading = (async () => {
+    return (async () => {
       for await (const update of stream) {
         seen.push(update);
-        if (update.type === "succeeded") break;
+        if (update.type === last) break;
       }
+      controller.abort();
+      return seen;
     })();
+  }
+
+  it("streams one user's updates live and replays exactly what a reconnect missed", async () => {
+    const userId = await newUser();
+    const watching = watch(userId, "succeeded");
     const { task } = await createTask(deps, {
       userId,
       input: { kind: "test.echo", input: { value: "live" } },
     });
-    await reading;
-    controller.abort();
+    const seen = await watching;
     expect(seen.map((u) => u.type)).toEqual(["created", "started", "progress", "log", "succeeded"]);
     expect(seen.at(-1)?.task).toMatchObject({
       id: task.id,
@@ -775,19 +781,7 @@ describe("live updates", () => {
         subscribe: (channel, listener) => pubsub.subscribe(channel, listener),
       },
     };
-    const controller = new AbortController();
-    const stream = await streamTaskUpdates(deps, {
-      userId,
-      input: { lastEventId: 0 },
-      signal: controller.signal,
-    });
-    const seen: TaskUpdate[] = [];
-    const reading = (async () => {
-      for await (const update of stream) {
-        seen.push(update);
-        if (update.type === "canceled") break;
-      }
-    })();
+    const watching = watch(userId, "canceled");
 
     // The create is stored and queued although nobody could be told; the runner's next event
     // (announced as usual) shows the watcher what it missed.
@@ -806,8 +800,7 @@ describe("live updates", () => {
       status: "canceled",
       canceledBy: userId,
     });
-    await reading;
-    controller.abort();
+    const seen = await watching;
     expect(seen.map((update) => update.type)).toEqual([
       "created",
       "started",
