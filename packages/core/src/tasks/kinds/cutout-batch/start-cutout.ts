@@ -27,7 +27,10 @@ export type StartedCutout =
  * otherwise queues it as a one-photo `cutout.batch` task whose progress the caller can follow.
  */
 export async function startCutout(
-  deps: { cutout: CutoutServices; tasks: Pick<TasksDeps, "db" | "pubsub" | "clock" | "log" | "tasks"> },
+  deps: {
+    cutout: CutoutServices;
+    tasks: Pick<TasksDeps, "db" | "pubsub" | "clock" | "log" | "tasks">;
+  },
   params: StartCutoutParams,
 ): Promise<StartedCutout> {
   const { width, height } = await photoSize(deps.cutout, params.userId, params.source);
