@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
+import { deleteKeys } from "@genflow/core/testing";
 import { createTestDatabase, type TestDatabase } from "@genflow/db/testing";
 import superjson from "superjson";
 import { z } from "zod";
@@ -88,6 +89,9 @@ export async function startServer(
       await server.close();
       if (ownsDb) await db.destroy().catch(() => undefined);
       await data.remove();
+      // A test's own key prefix goes with it (BullMQ keeps some keys without an expiry).
+      const prefix = overrides["REDIS_KEY_PREFIX"];
+      if (env.REDIS_URL && prefix) await deleteKeys(env.REDIS_URL, prefix).catch(() => undefined);
     },
   };
 }

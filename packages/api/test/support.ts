@@ -32,6 +32,7 @@ import type {
   RateLimitPolicy,
 } from "@genflow/core/ports";
 import { systemClock } from "@genflow/core/ports";
+import { deleteKeys } from "@genflow/core/testing";
 import type { Database } from "@genflow/db";
 import { createTestDatabase, type TestDatabase } from "@genflow/db/testing";
 import { TRPCError } from "@trpc/server";
@@ -211,10 +212,11 @@ export async function createTestHarness(options: HarnessOptions = {}) {
 
   let adapters: { cache: Cache; rateLimiter: RateLimiter; pubsub: PubSub; close(): Promise<void> };
   const redisUrl = process.env.REDIS_URL;
+  const keyPrefix = `genflow-test:${randomBytes(6).toString("hex")}:`;
   if (redisUrl) {
     adapters = await createRedisAdapters({
       url: redisUrl,
-      keyPrefix: `genflow-test:${randomBytes(6).toString("hex")}:`,
+      keyPrefix,
       policies,
       log,
     });
@@ -423,6 +425,7 @@ export async function createTestHarness(options: HarnessOptions = {}) {
       await runner.stop();
       await renderer.close();
       await adapters.close();
+      if (redisUrl) await deleteKeys(redisUrl, keyPrefix);
       await testDb.destroy();
       await rm(blobDir, { recursive: true, force: true });
     },

@@ -16,6 +16,7 @@ import {
   type UserEvent,
 } from "../src/events";
 import type { Clock, Logger, PubSub, Unsubscribe } from "../src/ports";
+import { deleteKeys } from "../src/testing";
 
 /** A logger that keeps what it is given, so tests can see what was reported. */
 function recordingLogger(): Logger & { warnings: unknown[][] } {
@@ -60,6 +61,7 @@ let redis: RedisAdapters | undefined;
 let pubsub: CountingPubSub;
 let log: ReturnType<typeof recordingLogger>;
 let deps: Deps;
+const keyPrefix = `genflow-test-${randomUUID()}:`;
 
 const fixedClock = (iso: string): Clock => ({ now: () => new Date(iso) });
 
@@ -70,7 +72,7 @@ beforeAll(async () => {
   if (redisUrl) {
     redis = await createRedisAdapters({
       url: redisUrl,
-      keyPrefix: `genflow-test-${randomUUID()}:`,
+      keyPrefix,
       policies: {},
       log,
     });
@@ -81,6 +83,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await redis?.close();
+  if (redis && process.env.REDIS_URL) await deleteKeys(process.env.REDIS_URL, keyPrefix);
   await database.destroy();
 });
 

@@ -13,6 +13,7 @@ import { DiskBlobStorage } from "../src/adapters/disk";
 import { MemoryPubSub } from "../src/adapters/memory";
 import { createRedisAdapters, type RedisAdapters } from "../src/adapters/redis";
 import { DomainError } from "../src/errors";
+import { deleteKeys } from "../src/testing";
 import { listUserEvents } from "../src/events";
 import type { Logger, PubSub } from "../src/ports";
 import {
@@ -184,6 +185,7 @@ let storage: DiskBlobStorage;
 let storageDir: string;
 let runner: InProcessRunner;
 let deps: TasksDeps;
+const keyPrefix = `genflow-test-${randomUUID()}:`;
 
 beforeAll(async () => {
   database = await createTestDatabase(process.env.DATABASE_URL);
@@ -191,7 +193,7 @@ beforeAll(async () => {
   if (redisUrl) {
     redis = await createRedisAdapters({
       url: redisUrl,
-      keyPrefix: `genflow-test-${randomUUID()}:`,
+      keyPrefix,
       policies: {},
       log: quietLog,
     });
@@ -228,6 +230,7 @@ afterEach(() => {
 afterAll(async () => {
   await runner?.stop();
   await redis?.close();
+  if (redis && process.env.REDIS_URL) await deleteKeys(process.env.REDIS_URL, keyPrefix);
   await database?.close();
   await rm(storageDir, { recursive: true, force: true });
 });

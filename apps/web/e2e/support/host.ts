@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
+import { deleteKeys } from "@genflow/core/testing";
 import { createTestDatabase } from "@genflow/db/testing";
 import { loadEnv } from "@genflow/server/env";
 import { createServer } from "@genflow/server/server";
@@ -47,6 +48,10 @@ export async function startHost(overrides: Record<string, string | undefined> = 
         await server.close();
         await db.destroy().catch(() => undefined);
         await rm(dataDir, { recursive: true, force: true });
+        // The run's own key prefix goes with it (BullMQ keeps some keys without an expiry).
+        if (env.REDIS_URL) {
+          await deleteKeys(env.REDIS_URL, env.REDIS_KEY_PREFIX).catch(() => undefined);
+        }
       },
     };
   } catch (error) {
