@@ -80,6 +80,29 @@ describe("streamLog", () => {
     expect(seen.map((entry) => entry.text)).toEqual(["one", "two"]);
   });
 
+  it("stays live when the idle check cannot read storage, and checks again later", async () => {
+    const log = memoryLog();
+    const latestId = log.source.latestId.bind(log.source);
+    let failures = 0;
+    log.source.latestId = () => {
+      if (failures === 0) {
+        failures += 1;
+        return Promise.reject(new Error("storage is unreachable"));
+      }
+      return latestId();
+    };
+    const { stream, stop } = follow(log, 50);
+    const reading = take(stream, 1, 2_000);
+    // The first idle check fails; the stream stays live.
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(failures).toBe(1);
+    // A later one finds what no message announced.
+    await log.append("one", { publish: false });
+    const seen = await reading;
+    stop();
+    expect(seen.map((entry) => entry.text)).toEqual(["one"]);
+  });
+
   it("delivers each entry once when a late message follows the idle check's read", async () => {
     const log = memoryLog();
     const { stream, stop } = follow(log, 50);

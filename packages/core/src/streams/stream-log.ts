@@ -60,7 +60,8 @@ export interface StreamLogOptions {
  *    message shows that an earlier entry was never received (its `prevId` is past the last one
  *    delivered) or the buffer overflowed, catch up from storage before going on.
  * 4. When no message has come for `idleCheckMs`, catch up from storage as well: a lost message
- *    that nothing after it reveals would otherwise stay missing until the log's next entry.
+ *    that nothing after it reveals would otherwise stay missing until the log's next entry. This
+ *    check failing (storage unreachable) is logged, not thrown: the stream stays live.
  *
  * Without `lastEventId` the stream starts after the newest entry. The subscription is released in
  * `finally`, whether the consumer stops, the signal aborts or an error is thrown.
@@ -136,14 +137,30 @@ export async function* streamLog<T extends LogEntry>(
       const next = pending.shift();
       if (!next) {
         let idle: NodeJS.Timeout | undefined;
+        let idleCheckDue = false;
         await new Promise<void>((resolve) => {
           notify = resolve;
           idle = setTimeout(() => {
-            resync = true;
+            idleCheckDue = true;
             wake();
           }, idleCheckMs);
         });
         clearTimeout(idle);
+        if (idleCheckDue && pending.length === 0 && !resync) {
+          // Only a safety net: when storage cannot be asked now, the stream goes on live and
+          // asks again at its next idle spell.
+          const behind = await source.latestId().then(
+            (latest) => latest > cursor,
+            (error: unknown) => {
+              deps.log.warn(
+                { err: error, channel: source.channel },
+                "could not check the log while idle; trying again later",
+              );
+              return false;
+            },
+          );
+          if (behind) yield* catchUp();
+        }
         continue;
       }
       if (next.entry.id <= cursor) continue;
