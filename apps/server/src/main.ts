@@ -1,3 +1,5 @@
+import { createServer as createNetServer, type AddressInfo } from "node:net";
+
 import { EnvError, loadDotEnvFile, loadEnv, type Env } from "./env";
 
 function readEnv(): Env {
@@ -14,8 +16,31 @@ function readEnv(): Env {
   }
 }
 
+/** A port free on `host` now: the system's pick for port 0, released for the server to take. */
+async function freePort(host: string): Promise<number> {
+  const probe = createNetServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once("error", reject);
+    probe.listen(0, host, resolve);
+  });
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/**
+ * PORT=0 asks for any free port. The server's own URL (PUBLIC_URL, which sign-in and links are
+ * built on) must name the port it listens on, so the port is chosen before anything is built.
+ */
+async function withChosenPort(env: Env): Promise<Env> {
+  if (env.PORT !== 0) return env;
+  const port = await freePort(env.HOST);
+  const derived = env.PUBLIC_URL === "http://localhost:0";
+  return { ...env, PORT: port, PUBLIC_URL: derived ? `http://localhost:${port}` : env.PUBLIC_URL };
+}
+
 async function main() {
-  const env = readEnv();
+  const env = await withChosenPort(readEnv());
   // Loaded after the environment checks out, so a configuration mistake is reported at once.
   const { createServer } = await import("./server");
   const server = await createServer(env);

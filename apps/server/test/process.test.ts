@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { createTestDatabase, type TestDatabase } from "@genflow/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { tempDir } from "./support";
+import { mutate, tempDir } from "./support";
 
 const serverRoot = fileURLToPath(new URL("..", import.meta.url));
 
@@ -43,18 +43,32 @@ describe("the server process", () => {
     child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
 
     const messages: string[] = [];
+    let publicUrl: string | undefined;
     const port = await new Promise<number>((resolve, reject) => {
       const lines = createInterface({ input: child.stdout });
       lines.on("line", (line) => {
-        const entry = JSON.parse(line) as { msg: string; port?: number };
+        const entry = JSON.parse(line) as { msg: string; port?: number; publicUrl?: string };
         messages.push(entry.msg);
-        if (entry.port !== undefined) resolve(entry.port);
+        if (entry.port !== undefined) {
+          publicUrl = entry.publicUrl;
+          resolve(entry.port);
+        }
       });
       void exited.then((code) => reject(new Error(`exited early (${code}): ${stderr}`)));
     });
 
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
     expect(ready.status).toBe(200);
+    // PORT=0: the server's own URL names the port it took, so its own pages may sign in.
+    expect(port).toBeGreaterThan(0);
+    expect(publicUrl).toBe(`http://localhost:${port}`);
+    const signUp = await mutate(
+      `http://127.0.0.1:${port}`,
+      "auth.signUp",
+      { email: "port@example.com", password: "correct horse battery", name: "Port" },
+      { origin: `http://localhost:${port}` },
+    );
+    expect(signUp.status).toBe(200);
 
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
