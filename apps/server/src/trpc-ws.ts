@@ -7,6 +7,7 @@ import {
   createContext,
   domainCodeOf,
   isTrustedOrigin,
+  requestIdOfError,
   type ApiServices,
   type ErrorEnvelope,
 } from "@genflow/api";
@@ -91,10 +92,14 @@ export function attachTrpcWebSocket(server: Server, options: TrpcWebSocketOption
       const upgrade = headersOf(req.headers);
       const param = info.connectionParams?.["authorization"];
       const authorization = typeof param === "string" ? param : null;
+      const connectionId = req.id ?? acceptRequestId(undefined);
+      let calls = 0;
       return createContext(
         services,
         {
-          requestId: req.id ?? acceptRequestId(undefined),
+          requestId: connectionId,
+          // Each call over the socket is known as `<connection id>.<n>`.
+          nameCall: () => `${connectionId}.${(calls += 1)}`,
           ip: proxyaddr(req, options.trustProxy) || "unknown",
           headers: authorization
             ? {
@@ -113,7 +118,8 @@ export function attachTrpcWebSocket(server: Server, options: TrpcWebSocketOption
     onError: ({ error, path, type, req }) => {
       const code = domainCodeOf(error);
       options.onErrorCode(code);
-      const fields = { requestId: req.id, path, type, code, transport: "websocket" };
+      const requestId = requestIdOfError(error, req.id ?? "unknown");
+      const fields = { requestId, path, type, code, transport: "websocket" };
       if (code === "INTERNAL")
         log.error({ ...fields, err: error.cause ?? error }, "procedure failed");
       else log.debug({ ...fields, reason: error.message }, "procedure rejected");

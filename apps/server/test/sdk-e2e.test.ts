@@ -506,6 +506,13 @@ describe("the SDK over one WebSocket", () => {
       }
       const invalid = await sdk.tasks.cancel.mutate({ id: "" }).catch((e: unknown) => e);
       expect(isGenflowError(invalid) && invalid.data.code).toBe("VALIDATION");
+      // Each call over the socket has a request id of its own: the connection's, numbered.
+      const ids = [missing, invalid].map((e) => (isGenflowError(e) ? e.data.requestId : ""));
+      const [connection] = ids[0]?.split(".", 1) ?? [];
+      expect(ids[0]).toMatch(/^[A-Za-z0-9_-]+\.\d+$/);
+      expect(ids[1]).toMatch(/^[A-Za-z0-9_-]+\.\d+$/);
+      expect(ids[1]?.startsWith(`${connection}.`)).toBe(true);
+      expect(ids[0]).not.toBe(ids[1]);
       // All of it went over the one upgraded connection.
       expect(proxy.requests()).toBe(1);
       for (const stream of streams) stream.unsubscribe();

@@ -63,6 +63,12 @@ export interface ApiServices extends CoreDeps {
 /** Plain request data; the same router runs under HTTP, tests and the panel. */
 export interface RequestMeta {
   requestId: string;
+  /**
+   * Names each call when one request carries many over time (a WebSocket connection: its id
+   * followed by `.1`, `.2`…), so each call's failure and log lines have an id of their own.
+   * Unset: every call of the request is known by `requestId`.
+   */
+  nameCall?: (() => string) | undefined;
   ip: string;
   headers: RequestHeaders;
   /** Lets procedures set response headers (e.g. Set-Cookie) without knowing the HTTP framework. */

@@ -50,6 +50,18 @@ export function toTRPCError(error: DomainError): TRPCError {
   return new TRPCError({ code: ERROR_MAP[error.code].trpc, message: error.message, cause: error });
 }
 
+const callRequestIds = new WeakMap<object, string>();
+
+/** Marks an error as a failure of the call named `requestId` (see `RequestMeta.nameCall`). */
+export function tagCallError(error: object, requestId: string): void {
+  callRequestIds.set(error, requestId);
+}
+
+/** The id of the call an error failed, when the call had one of its own; else `fallback`. */
+export function requestIdOfError(error: object, fallback: string): string {
+  return callRequestIds.get(error) ?? fallback;
+}
+
 /** The error envelope every failure returns, over tRPC (in `error.data`) and REST (as `error`). */
 export interface ErrorEnvelope {
   code: ErrorCode;

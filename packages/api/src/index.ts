@@ -22,6 +22,7 @@ export {
   httpStatusOf,
   domainCodeOf,
   INTERNAL_MESSAGE,
+  requestIdOfError,
   type ErrorEnvelope,
 } from "./errors";
 

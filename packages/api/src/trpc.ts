@@ -5,7 +5,14 @@ import { z } from "zod";
 
 import type { Context, Principal } from "./context";
 import { assertTrustedOrigin } from "./csrf";
-import { domainCodeOf, type ErrorEnvelope, INTERNAL_MESSAGE, toTRPCError } from "./errors";
+import {
+  domainCodeOf,
+  type ErrorEnvelope,
+  INTERNAL_MESSAGE,
+  requestIdOfError,
+  tagCallError,
+  toTRPCError,
+} from "./errors";
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
@@ -40,7 +47,7 @@ const t = initTRPC.context<Context>().create({
       code,
       message,
       details,
-      requestId: ctx?.requestId ?? "unknown",
+      requestId: requestIdOfError(error, ctx?.requestId ?? "unknown"),
     };
     return {
       code: shape.code,
@@ -63,11 +70,14 @@ export const mergeRouters = t.mergeRouters;
  * What every call goes through, in one middleware (each tRPC middleware adds a promise hop to
  * every call): mutations must pass the cross-site request check (see csrf.ts); every call counts
  * against the caller's `api` rate limit; DomainErrors thrown anywhere below become TRPCErrors
- * with their mapped code; every call is reported to the metrics port.
+ * with their mapped code; every call is reported to the metrics port; a call of a request that
+ * names its calls (a WebSocket connection) gets its own `requestId`, in its context and its error.
  */
 const guarded = t.middleware(async ({ ctx, path, type, next }) => {
   const started = performance.now();
+  const callId = ctx.nameCall?.();
   const report = (error: TRPCError | undefined) => {
+    if (error && callId !== undefined) tagCallError(error, callId);
     if (type === "subscription") return;
     ctx.services.metrics.procedureDone({
       path,
@@ -89,7 +99,7 @@ const guarded = t.middleware(async ({ ctx, path, type, next }) => {
     throw error;
   }
 
-  const result = await next();
+  const result = callId === undefined ? await next() : await next({ ctx: { requestId: callId } });
   if (!result.ok && result.error.cause instanceof DomainError) {
     // A DomainError thrown from a resolver or a later middleware: re-wrap with its mapped code.
     if (result.error.code === "INTERNAL_SERVER_ERROR") {
