@@ -11,7 +11,8 @@ export default defineConfig({
   server: {
     port: 5173,
     proxy: {
-      "/trpc": apiHost,
+      // Subscriptions go over a WebSocket on the same path.
+      "/trpc": { ...apiHost, ws: true },
       "/api": apiHost,
       "/healthz": apiHost,
       "/readyz": apiHost,

@@ -45,11 +45,21 @@ export function createMetrics(registry: Registry) {
     labelNames: ["code"] as const,
     registers,
   });
+  // The name predates subscriptions over WebSocket; both transports count.
   const sseOpen = new Gauge({
     name: "sse_open_subscriptions",
-    help: "Open server-sent event subscriptions by procedure",
+    help: "Open subscriptions (server-sent events or WebSocket) by procedure",
     labelNames: ["path"] as const,
     registers,
+  });
+  let openWebSockets = () => 0;
+  new Gauge({
+    name: "websocket_connections",
+    help: "Open WebSocket connections (the web app keeps one per tab with live updates)",
+    registers,
+    collect() {
+      this.set(openWebSockets());
+    },
   });
   const rateLimited = new Counter({
     name: "rate_limit_rejections_total",
@@ -162,6 +172,10 @@ export function createMetrics(registry: Registry) {
     generate,
     /** Reported into by the background-removal engine. */
     cutout,
+    /** Where `websocket_connections` reads the number of open sockets from. */
+    countWebSockets(size: () => number) {
+      openWebSockets = size;
+    },
     /** One error response with this domain code. */
     error(code: string) {
       errors.inc({ code });

@@ -172,6 +172,7 @@ export async function createServer(
         draining: () => draining,
         trustProxy: app.get("trust proxy fn") as (address: string, hop: number) => boolean,
       });
+      metrics.countWebSockets(sockets.size);
       return new Promise<ListeningServer>((resolve, reject) => {
         server.once("error", reject);
         server.listen(port, host, () => {

@@ -110,6 +110,13 @@ function follow(client: GenflowClient, lastEventId: number | undefined) {
   return { events, errors, unsubscribe: () => subscription.unsubscribe() };
 }
 
+async function openWebSockets(): Promise<number> {
+  const gauge = await running.server.metrics.registry
+    .getSingleMetric("websocket_connections")
+    ?.get();
+  return gauge?.values[0]?.value ?? 0;
+}
+
 async function openSubscriptions(): Promise<number> {
   const gauge = await running.server.metrics.registry
     .getSingleMetric("sse_open_subscriptions")
@@ -515,6 +522,7 @@ describe("the SDK over one WebSocket", () => {
       expect(ids[0]).not.toBe(ids[1]);
       // All of it went over the one upgraded connection.
       expect(proxy.requests()).toBe(1);
+      expect(await openWebSockets()).toBe(1);
       for (const stream of streams) stream.unsubscribe();
     } finally {
       await proxy.close();

@@ -28,7 +28,7 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let pageErrors: string[];
-/** The SSE requests of `aiChat.onReply`, as sent. */
+/** The subscription requests of `aiChat.onReply` sent over the page's live socket, as sent. */
 const replyStreams: string[] = [];
 /** How many `[[answer]]` questions the stand-in has answered: each answer says its number. */
 let answers = 0;
@@ -108,9 +108,8 @@ async function pickModel(target: Page, label: string) {
 }
 
 /** The `lastEventId` an `aiChat.onReply` request resumed from, if any. */
-function lastEventIdOf(url: string): string | null {
-  const input = new URL(url).searchParams.get("input") ?? "";
-  return /"lastEventId":"(\d+)"/.exec(input)?.[1] ?? null;
+function lastEventIdOf(request: string): string | null {
+  return /"lastEventId":"(\d+)"/.exec(request)?.[1] ?? null;
 }
 
 beforeAll(async () => {
@@ -144,8 +143,13 @@ beforeAll(async () => {
   context = await newContext(browser, host.url);
   page = await context.newPage();
   pageErrors = watchErrors(page);
-  page.on("request", (request) => {
-    if (request.url().includes("aiChat.onReply")) replyStreams.push(request.url());
+  page.on("websocket", (socket) => {
+    socket.on("framesent", ({ payload }) => {
+      const text = String(payload);
+      if (text.includes('"aiChat.onReply"') && text.includes('"subscription"')) {
+        replyStreams.push(text);
+      }
+    });
   });
 });
 

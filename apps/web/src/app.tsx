@@ -8,7 +8,7 @@ import { Toaster } from "sonner";
 import { notifyError, notifySessionEnded } from "./features/errors/notify-error";
 import { createQueryClient } from "./lib/query-client";
 import { ThemeProvider, useTheme } from "./lib/theme";
-import { createTrpcClient, trpc } from "./lib/trpc";
+import { createTrpcClient, LiveSocketContext, trpc } from "./lib/trpc";
 import { createRouter } from "./routes/router";
 
 function Toasts() {
@@ -40,16 +40,18 @@ export function App() {
     });
     return client;
   });
-  const [trpcClient] = useState(() => createTrpcClient());
+  const [{ client: trpcClient, live }] = useState(() => createTrpcClient());
   const [router] = useState(() => createRouter());
 
   return (
     <trpc.Provider client={trpcClient} queryClient={queryClient}>
       <QueryClientProvider client={queryClient}>
-        <ThemeProvider>
-          <RouterProvider router={router} />
-          <Toasts />
-        </ThemeProvider>
+        <LiveSocketContext value={live}>
+          <ThemeProvider>
+            <RouterProvider router={router} />
+            <Toasts />
+          </ThemeProvider>
+        </LiveSocketContext>
       </QueryClientProvider>
     </trpc.Provider>
   );

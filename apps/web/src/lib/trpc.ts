@@ -1,31 +1,59 @@
 import type { AppRouter } from "@genflow/api";
 import {
+  createWSClient,
   httpBatchLink,
   httpLink,
-  httpSubscriptionLink,
   isNonJsonSerializable,
   splitLink,
+  wsLink,
 } from "@trpc/client";
 import { createTRPCReact } from "@trpc/react-query";
+import { createContext, useContext } from "react";
 import superjson from "superjson";
 
 export const trpc = createTRPCReact<AppRouter>();
 
+/** The live socket closes this long after its last subscription ended, in ms. */
+const SOCKET_IDLE_CLOSE_MS = 10_000;
+
+/** The socket all of a page's subscriptions share. */
+export interface LiveSocket {
+  /**
+   * Closes the socket; the next subscription opens a new one. The socket is signed in as the
+   * browser was when it opened (its cookie rides on the upgrade), so this follows a sign-in or
+   * sign-out.
+   */
+  restart(): Promise<void>;
+}
+
+/** The WebSocket address of a same-origin path (`/trpc` → `ws://host/trpc`). */
+export function webSocketUrlOf(path: string, location: Pick<Location, "protocol" | "host">) {
+  return `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}${path}`;
+}
+
 /**
- * Same-origin client: the session cookie rides along; subscriptions stream over SSE; form data
- * and files (a photo to cut out) go alone through `httpLink`, which sends them as they are, since
- * a batch is JSON.
+ * Same-origin client. Queries and mutations go over HTTP, where the session cookie rides along
+ * and sign-in can set it; form data and files (a photo to cut out) go alone through `httpLink`,
+ * which sends them as they are, since a batch is JSON.
+ *
+ * Subscriptions (live events, task updates, replies being written) share one WebSocket per page,
+ * opened for the first and closed a while after the last. A browser holds at most six HTTP/1.1
+ * connections to one server for all its tabs, and a stream per subscription over HTTP would keep
+ * one of them each: a few open tabs would leave none for loading anything. A dropped socket
+ * reconnects by itself and each subscription resumes after the last event it received.
  */
 export function createTrpcClient(url = "/trpc") {
-  return trpc.createClient({
+  const socket = createWSClient({
+    url: () => webSocketUrlOf(url, window.location),
+    lazy: { enabled: true, closeMs: SOCKET_IDLE_CLOSE_MS },
+    // A connection that went quiet (a laptop that slept, a proxy that dropped it) is noticed.
+    keepAlive: { enabled: true, intervalMs: 15_000, pongTimeoutMs: 10_000 },
+  });
+  const client = trpc.createClient({
     links: [
       splitLink({
         condition: (op) => op.type === "subscription",
-        true: httpSubscriptionLink({
-          url,
-          transformer: superjson,
-          eventSourceOptions: { withCredentials: true },
-        }),
+        true: wsLink({ client: socket, transformer: superjson }),
         false: splitLink({
           condition: (op) => isNonJsonSerializable(op.input),
           true: httpLink({ url, transformer: superjson }),
@@ -35,4 +63,15 @@ export function createTrpcClient(url = "/trpc") {
       }),
     ],
   });
+  const live: LiveSocket = { restart: () => socket.close() };
+  return { client, live };
+}
+
+export const LiveSocketContext = createContext<LiveSocket | null>(null);
+
+/** The page's live socket (see {@link createTrpcClient}). */
+export function useLiveSocket(): LiveSocket {
+  const live = useContext(LiveSocketContext);
+  if (!live) throw new Error("useLiveSocket needs a LiveSocketContext provider");
+  return live;
 }

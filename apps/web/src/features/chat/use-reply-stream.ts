@@ -7,12 +7,12 @@ import type { ChatMessage } from "./types";
 import { useChatCache } from "./use-chat-cache";
 
 /**
- * Follows a reply being written (`aiChat.onReply` over SSE) and returns its text so far. Mount it
- * while the message is `streaming`, keyed by the message: a reply that already has stored text
- * (the page was reloaded mid-reply, or a stopped reply is continued) resumes right after it with
- * `lastEventId` = its length, so no text arrives twice; a dropped connection resumes after the
- * last piece received (the SSE link sends that id by itself). `done` puts the stored message in
- * the cache, which ends the streaming state.
+ * Follows a reply being written (`aiChat.onReply` over the page's live socket) and returns its
+ * text so far. Mount it while the message is `streaming`, keyed by the message: a reply that
+ * already has stored text (the page was reloaded mid-reply, or a stopped reply is continued)
+ * resumes right after it with `lastEventId` = its length, so no text arrives twice; a dropped
+ * connection resumes after the last piece received (the socket's link sends that id by itself).
+ * `done` puts the stored message in the cache, which ends the streaming state.
  */
 export function useReplyStream(message: ChatMessage): string {
   const cache = useChatCache();

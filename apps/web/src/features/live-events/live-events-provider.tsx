@@ -23,9 +23,10 @@ interface LiveEventsState {
 const LiveEventsContext = createContext<LiveEventsState | null>(null);
 
 /**
- * One stream of the signed-in user's events for the whole app (`system.onEvents` over SSE).
- * It feeds the activity list, keeps cached queries fresh, and drives the connection indicator.
- * The SSE link resumes after the last tracked event by itself when the connection drops.
+ * One stream of the signed-in user's events for the whole app (`system.onEvents` over the
+ * page's live socket). It feeds the activity list, keeps cached queries fresh, and drives the
+ * connection indicator. The socket resumes after the last tracked event by itself when the
+ * connection drops.
  */
 export function LiveEventsProvider({ userId, children }: { userId: string; children: ReactNode }) {
   const [initial] = useState(() => loadActivity(userId));

@@ -16,9 +16,9 @@ export interface TaskUpdatesState {
 }
 
 /**
- * Watches the caller's tasks live (`tasks.onUpdate` over SSE) and keeps the cached lists and
- * tasks in step. Each update is tracked by its event id, so when the connection drops the SSE
- * link reconnects after the last event received and nothing is missed.
+ * Watches the caller's tasks live (`tasks.onUpdate` over the page's live socket) and keeps the
+ * cached lists and tasks in step. Each update is tracked by its event id, so when the connection
+ * drops the socket reconnects and resumes after the last event received: nothing is missed.
  *
  * - Without `taskId`: every task of the caller, from now on. Lists fetched before the stream
  *   opened are fetched again, since updates in between would otherwise be missed.
