@@ -164,7 +164,7 @@ export async function createServer(
         if (draining) res.setHeader("Connection", "close");
       });
       server.on("request", app);
-      sockets = attachTrpcWebSocket(server, {
+      const webSockets = attachTrpcWebSocket(server, {
         services: deps.services,
         log,
         maxPayload: env.BODY_LIMIT_BYTES,
@@ -172,7 +172,8 @@ export async function createServer(
         draining: () => draining,
         trustProxy: app.get("trust proxy fn") as (address: string, hop: number) => boolean,
       });
-      metrics.countWebSockets(sockets.size);
+      sockets = webSockets;
+      metrics.countWebSockets(() => webSockets.size());
       return new Promise<ListeningServer>((resolve, reject) => {
         server.once("error", reject);
         server.listen(port, host, () => {
