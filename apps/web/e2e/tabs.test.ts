@@ -110,3 +110,101 @@ describe("many tabs of one browser", () => {
     await fresh.close();
   }, 60_000);
 });
+
+/** What a page sees where a proxy or firewall refuses WebSockets: every socket fails to open. */
+function blockWebSockets() {
+  class BlockedWebSocket extends EventTarget {
+    static readonly CONNECTING = 0;
+    static readonly OPEN = 1;
+    static readonly CLOSING = 2;
+    static readonly CLOSED = 3;
+    readyState = 0;
+    binaryType = "blob";
+    constructor(readonly url: string) {
+      super();
+      const page = window as unknown as { blockedSockets?: number };
+      page.blockedSockets = (page.blockedSockets ?? 0) + 1;
+      setTimeout(() => {
+        this.readyState = 3;
+        this.dispatchEvent(new Event("error"));
+        this.dispatchEvent(new CloseEvent("close", { code: 1006 }));
+      }, 20);
+    }
+    send() {
+      throw new DOMException("The socket is not open", "InvalidStateError");
+    }
+    close() {
+      this.readyState = 3;
+    }
+  }
+  Object.defineProperty(window, "WebSocket", { value: BlockedWebSocket });
+}
+
+describe("where WebSockets are blocked", () => {
+  it("falls back to server-sent events and stays live, across a change of account", async () => {
+    const blocked = await newContext(browser, host.url);
+    await blocked.addInitScript(blockWebSockets);
+    const page = await blocked.newPage();
+    const errors = watchErrors(page);
+    const streams: string[] = [];
+    page.on("response", (response) => {
+      if (response.headers()["content-type"]?.startsWith("text/event-stream")) {
+        streams.push(new URL(response.url()).pathname);
+      }
+    });
+    const stamp = Date.now();
+    await signUp(page, {
+      name: "Behind A Proxy",
+      email: `proxy-${stamp}@example.com`,
+      password: "no-sockets-here",
+    });
+    await waitForOnline(page);
+    expect(await page.evaluate(() => (window as { blockedSockets?: number }).blockedSockets)).toBe(
+      2,
+    );
+    expect(streams).toContain("/trpc/system.onEvents");
+
+    const createKey = async (name: string) => {
+      await page.getByTestId("nav-api-keys").click();
+      await page.getByTestId("create-key").click();
+      await page.getByLabel("Name").fill(name);
+      await page.getByTestId("create-key-submit").click();
+      await page.getByTestId("created-key-done").click();
+      await page.getByTestId("nav-home").click();
+      await page
+        .locator('[data-event-type="apiKey.created"]')
+        .filter({ hasText: name })
+        .waitFor({ timeout: 10_000 });
+    };
+    await createKey("made behind a proxy");
+
+    // Out and in as someone else without reloading: the streams reopen as the new account.
+    await page.getByRole("button", { name: "Account menu" }).click();
+    await page.getByTestId("sign-out").click();
+    await page.waitForURL((url) => url.pathname === "/sign-in");
+    await page.getByRole("link", { name: "Create an account" }).click();
+    await page.getByLabel("Name").fill("Also Behind It");
+    await page.getByLabel("Email").fill(`proxy-two-${stamp}@example.com`);
+    await page.getByLabel("Password", { exact: true }).fill("still-no-sockets");
+    await page.getByRole("button", { name: "Create account" }).click();
+    await page.waitForURL((url) => url.pathname === "/");
+    await waitForOnline(page);
+    await createKey("the second account's key");
+    const firstAccountsEvent = page
+      .locator('[data-event-type="apiKey.created"]')
+      .filter({ hasText: "made behind a proxy" });
+    expect(await firstAccountsEvent.count()).toBe(0);
+
+    // The tasks page's live list streams too.
+    await page.getByTestId("nav-tasks").click();
+    await page
+      .locator('[data-testid="tasks-connection"][data-status="online"]')
+      .waitFor({ timeout: 10_000 });
+    expect(streams).toContain("/trpc/tasks.onUpdate");
+    expect(await page.evaluate(() => (window as { blockedSockets?: number }).blockedSockets)).toBe(
+      2,
+    );
+    expect(errors.filter((error) => !/Failed to load resource/.test(error))).toEqual([]);
+    await blocked.close();
+  }, 60_000);
+});

@@ -3,6 +3,7 @@ import {
   createWSClient,
   httpBatchLink,
   httpLink,
+  httpSubscriptionLink,
   isNonJsonSerializable,
   splitLink,
   wsLink,
@@ -10,6 +11,8 @@ import {
 import { createTRPCReact } from "@trpc/react-query";
 import { createContext, useContext } from "react";
 import superjson from "superjson";
+
+import { createSocketWatch, fallbackLink } from "./live-link";
 
 export const trpc = createTRPCReact<AppRouter>();
 
@@ -21,7 +24,7 @@ export interface LiveSocket {
   /**
    * Closes the socket; the next subscription opens a new one. The socket is signed in as the
    * browser was when it opened (its cookie rides on the upgrade), so this follows a sign-in or
-   * sign-out.
+   * sign-out. Streams that fell back to server-sent events reopen likewise.
    */
   restart(): Promise<void>;
 }
@@ -41,19 +44,32 @@ export function webSocketUrlOf(path: string, location: Pick<Location, "protocol"
  * connections to one server for all its tabs, and a stream per subscription over HTTP would keep
  * one of them each: a few open tabs would leave none for loading anything. A dropped socket
  * reconnects by itself and each subscription resumes after the last event it received.
+ *
+ * Where the socket cannot be opened at all (a proxy or firewall that blocks WebSockets), the
+ * subscriptions fall back to server-sent events for the rest of the page's life, one stream each.
  */
 export function createTrpcClient(url = "/trpc") {
+  const watch = createSocketWatch();
   const socket = createWSClient({
     url: () => webSocketUrlOf(url, window.location),
+    onOpen: () => watch.opened(),
+    onClose: () => watch.closed(),
     lazy: { enabled: true, closeMs: SOCKET_IDLE_CLOSE_MS },
     // A connection that went quiet (a laptop that slept, a proxy that dropped it) is noticed.
     keepAlive: { enabled: true, intervalMs: 15_000, pongTimeoutMs: 10_000 },
+  });
+  // Given up: stop retrying it; the subscriptions move to server-sent events.
+  watch.onFallBack(() => void socket.close());
+  const subscriptions = fallbackLink({
+    primary: wsLink({ client: socket, transformer: superjson }),
+    fallback: httpSubscriptionLink({ url, transformer: superjson }),
+    watch,
   });
   const client = trpc.createClient({
     links: [
       splitLink({
         condition: (op) => op.type === "subscription",
-        true: wsLink({ client: socket, transformer: superjson }),
+        true: subscriptions.link,
         false: splitLink({
           condition: (op) => isNonJsonSerializable(op.input),
           true: httpLink({ url, transformer: superjson }),
@@ -63,7 +79,12 @@ export function createTrpcClient(url = "/trpc") {
       }),
     ],
   });
-  const live: LiveSocket = { restart: () => socket.close() };
+  const live: LiveSocket = {
+    restart: async () => {
+      subscriptions.restarts.restart();
+      await socket.close();
+    },
+  };
   return { client, live };
 }
 
