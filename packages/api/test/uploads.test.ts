@@ -1,10 +1,16 @@
 import { randomUUID } from "node:crypto";
-import { crc32, deflateSync } from "node:zlib";
 
 import { createUpload } from "@genflow/core/uploads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { createTestHarness, failureOf, TEST_BASE_URL, type TestHarness, uniqueIp } from "./support";
+import {
+  createTestHarness,
+  failureOf,
+  TEST_BASE_URL,
+  type TestHarness,
+  uniqueIp,
+  uniquePng,
+} from "./support";
 
 /**
  * The `generate.uploads` procedures and upload references in card procedures, through the API
@@ -25,32 +31,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.close();
 });
-
-/** A 32×24 PNG of one random colour (encoded here), so no two uploads share bytes. */
-function uniquePng(): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
-    const framed = Buffer.alloc(body.length + 8);
-    framed.writeUInt32BE(data.length, 0);
-    body.copy(framed, 4);
-    framed.writeUInt32BE(crc32(body), body.length + 4);
-    return framed;
-  };
-  const [width, height] = [32, 24];
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, no interlace
-  const colour = [0, 0, 0].map(() => Math.floor(Math.random() * 256));
-  const row = Buffer.from([0, ...Array.from({ length: width }, () => colour).flat()]);
-  const pixels = Buffer.concat(Array.from({ length: height }, () => row));
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", header),
-    chunk("IDAT", deflateSync(pixels)),
-    chunk("IEND", Buffer.alloc(0)),
-  ]);
-}
 
 async function uploadFor(userId: string) {
   const { upload } = await createUpload(h.services.uploads, { userId, bytes: uniquePng() });

@@ -13,6 +13,7 @@ import {
   signUp,
   SignUpInput,
 } from "@genflow/core/auth";
+import { deleteAccount, DeleteAccountInput } from "@genflow/core/account";
 
 import type { Context } from "../context";
 import {
@@ -23,7 +24,7 @@ import {
   publicProcedure,
 } from "../trpc";
 
-function setCookies(ctx: Context, cookies: string[]) {
+function setCookies(ctx: Pick<Context, "appendResponseHeader">, cookies: string[]) {
   for (const cookie of cookies) ctx.appendResponseHeader("Set-Cookie", cookie);
 }
 
@@ -59,6 +60,24 @@ export const authRouter = createTRPCRouter({
   /** Ends the current browser session and clears its cookies. Safe to call when signed out. */
   signOut: publicProcedure.mutation(async ({ ctx }) => {
     const { cookies } = await signOut(ctx.services, ctx);
+    setCookies(ctx, cookies);
+    return { ok: true as const };
+  }),
+
+  /**
+   * Deletes the caller's account and everything in it, for good, and clears its cookies. Needs
+   * the browser session (not an API key) and the account's password again; wrong passwords count
+   * against the same per-account limit as sign-in.
+   */
+  deleteAccount: protectedProcedure.input(DeleteAccountInput).mutation(async ({ ctx, input }) => {
+    await enforceRateLimit(ctx, "auth.signIn.email", signInEmailLimitKey(ctx.user.email));
+    const services = ctx.services;
+    const { cookies } = await deleteAccount(
+      { ...services, cutoutBlobs: services.cutout?.blobs },
+      ctx.principal,
+      input,
+      ctx,
+    );
     setCookies(ctx, cookies);
     return { ok: true as const };
   }),

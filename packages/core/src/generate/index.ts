@@ -55,7 +55,7 @@ export type {
   RenderedCard,
   SourceImage,
 } from "./ports";
-export { cardKey, canonicalJson, type CardKeyParts } from "./cache-key";
+export { cardBlobKey, cardKey, canonicalJson, type CardKeyParts } from "./cache-key";
 export {
   loadCardImages,
   resolveCardUploads,

@@ -1,0 +1,1 @@
+export { deleteAccount, DeleteAccountInput, type DeleteAccountDeps } from "./delete-account";
