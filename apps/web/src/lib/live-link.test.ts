@@ -39,14 +39,12 @@ const op: Operation = {
 function subscribe(link: TRPCLink<AnyRouter>) {
   const received: unknown[] = [];
   let completed = false;
-  const subscription = link({})({ op, next: () => observable(() => undefined) }).subscribe(
-    {
-      next: (envelope) => received.push(envelope.result),
-      complete: () => {
-        completed = true;
-      },
+  const subscription = link({})({ op, next: () => observable(() => undefined) }).subscribe({
+    next: (envelope) => received.push(envelope.result),
+    complete: () => {
+      completed = true;
     },
-  );
+  });
   return {
     received,
     get completed() {

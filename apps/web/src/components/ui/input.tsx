@@ -15,6 +15,8 @@ interface FieldProps {
   /** Shown under the control until there is an error. */
   hint?: ReactNode;
   errors?: string[] | undefined;
+  /** `data-testid` of the error list, when tests look for it. */
+  errorsTestId?: string;
   /** Optional element on the label row (e.g. a "show password" toggle). */
   aside?: ReactNode;
   children: (control: {
@@ -25,7 +27,7 @@ interface FieldProps {
 }
 
 /** Label, control, hint and inline errors, wired together for screen readers. */
-export function Field({ label, hint, errors, aside, children }: FieldProps) {
+export function Field({ label, hint, errors, errorsTestId, aside, children }: FieldProps) {
   const id = useId();
   const messageId = `${id}-message`;
   const invalid = (errors?.length ?? 0) > 0;
@@ -40,7 +42,12 @@ export function Field({ label, hint, errors, aside, children }: FieldProps) {
       </div>
       {children({ id, invalid, describedBy: hasMessage ? messageId : undefined })}
       {invalid ? (
-        <ul id={messageId} className="space-y-0.5 text-[13px] text-danger" role="alert">
+        <ul
+          id={messageId}
+          className="space-y-0.5 text-[13px] text-danger"
+          role="alert"
+          data-testid={errorsTestId}
+        >
           {errors?.map((message) => (
             <li key={message}>{message}</li>
           ))}

@@ -1,18 +1,22 @@
-import { ArrowRight, KeyRound, SquareTerminal } from "lucide-react";
+import { ArrowRight, KeyRound, SquareTerminal, Trash2 } from "lucide-react";
 import type { LucideIcon } from "lucide-react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 
 import { PageHeader } from "../../components/page-header";
 import { Badge } from "../../components/ui/badge";
+import { Button } from "../../components/ui/button";
 import { Card, CardHeader } from "../../components/ui/card";
 import type { Session } from "../session/types";
 import { Avatar } from "../shell/user-menu";
 import { ActivityFeed } from "./activity-feed";
+import { DeleteAccountDialog } from "./delete-account-dialog";
 
 export function HomePage({ session, panel }: { session: Session; panel: boolean }) {
   const { t } = useTranslation();
   const { user } = session;
+  const [deleting, setDeleting] = useState(false);
   return (
     <>
       <PageHeader
@@ -52,6 +56,25 @@ export function HomePage({ session, panel }: { session: Session; panel: boolean 
                 </dd>
               </div>
             </dl>
+            {/* Only a browser session can delete its account; an API key is refused. */}
+            {session.via === "session" ? (
+              <div className="border-t border-line px-3 py-2">
+                <Button
+                  variant="danger-ghost"
+                  size="sm"
+                  onClick={() => setDeleting(true)}
+                  data-testid="delete-account"
+                >
+                  <Trash2 className="size-4" aria-hidden />
+                  {t("home.deleteAccount.open")}
+                </Button>
+                <DeleteAccountDialog
+                  open={deleting}
+                  email={user.email}
+                  onClose={() => setDeleting(false)}
+                />
+              </div>
+            ) : null}
           </Card>
           <Card>
             <CardHeader title={t("home.shortcuts.title")} />
