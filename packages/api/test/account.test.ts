@@ -6,7 +6,14 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 
-import { createTestHarness, failureOf, type TestHarness, uniquePng } from "./support";
+import {
+  cookieHeaderFrom,
+  createTestHarness,
+  failureOf,
+  type TestHarness,
+  uniqueIp,
+  uniquePng,
+} from "./support";
 
 /**
  * `auth.deleteAccount`: who may delete, what goes (rows, files, sessions, keys) and what stays
@@ -109,6 +116,11 @@ describe("auth.deleteAccount", () => {
     expect(await blobs.has(ownImage)).toBe(true);
     expect(await h.services.uploads.blobs.has(`uploads/${upload.id}`)).toBe(true);
     expect(await rowsOf(leaving.user.id)).toMatchObject({ users: 1, cards: 2, uploads: 1 });
+    // Signed in on another device too, its resolution cached.
+    const elsewhere = h.request({ ip: uniqueIp() });
+    await elsewhere.api.auth.signIn({ email: leaving.email, password: leaving.password });
+    const otherDevice = cookieHeaderFrom(elsewhere.responseHeaders.getSetCookie()) ?? "";
+    expect(await h.caller({ cookie: otherDevice }).auth.session()).not.toBeNull();
 
     const { api: deleting, responseHeaders } = h.request({ cookie: leaving.cookie });
     expect(await deleting.auth.deleteAccount({ password: leaving.password })).toEqual({ ok: true });
@@ -133,8 +145,9 @@ describe("auth.deleteAccount", () => {
       items: [{ id: kept.id }],
     });
 
-    // The session and the key stop working at once.
+    // Every session and the key stop working at once.
     expect(await h.caller({ cookie: leaving.cookie }).auth.session()).toBeNull();
+    expect(await h.caller({ cookie: otherDevice }).auth.session()).toBeNull();
     const withKey = h.caller({ apiKey });
     expect((await failureOf(withKey.auth.apiKeys.list())).code).toBe("UNAUTHORIZED");
     // Signing in again fails as for any unknown account.

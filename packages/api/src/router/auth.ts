@@ -6,6 +6,10 @@ import {
   ListUsersInput,
   revokeApiKey,
   RevokeApiKeyInput,
+  listSessions,
+  revokeOtherSessions,
+  revokeSession,
+  RevokeSessionInput,
   signIn,
   signInEmailLimitKey,
   SignInInput,
@@ -39,6 +43,19 @@ const apiKeysRouter = createTRPCRouter({
   revoke: protectedProcedure
     .input(RevokeApiKeyInput)
     .mutation(({ ctx, input }) => revokeApiKey(ctx.services, ctx.principal, input)),
+});
+
+const sessionsRouter = createTRPCRouter({
+  /** Where the caller is signed in: browser, address, when; the one in use is marked. */
+  list: protectedProcedure.query(({ ctx }) => listSessions(ctx.services, ctx.principal)),
+  /** Signs one of the caller's other sessions out, on every process at once. */
+  revoke: protectedProcedure
+    .input(RevokeSessionInput)
+    .mutation(({ ctx, input }) => revokeSession(ctx.services, ctx.principal, input)),
+  /** Signs out every session of the caller's but the one in use. */
+  revokeOthers: protectedProcedure.mutation(({ ctx }) =>
+    revokeOtherSessions(ctx.services, ctx.principal),
+  ),
 });
 
 export const authRouter = createTRPCRouter({
@@ -89,6 +106,7 @@ export const authRouter = createTRPCRouter({
   }),
 
   apiKeys: apiKeysRouter,
+  sessions: sessionsRouter,
 
   /** Every account, for administrators. */
   users: adminProcedure

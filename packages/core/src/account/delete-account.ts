@@ -3,7 +3,7 @@ import { and, asc, count, eq, inArray, ne } from "drizzle-orm";
 import { z } from "zod";
 
 import type { AuthDeps } from "../auth/create-auth";
-import { principalCacheKey } from "../auth/credentials";
+import { principalCacheKey, sessionTokenOf } from "../auth/credentials";
 import { verifyPassword } from "../auth/password";
 import { signInEmailLimitKey } from "../auth/policies";
 import { libraryHeaders, setCookies } from "../auth/request-headers";
@@ -47,8 +47,8 @@ export interface DeleteAccountDeps extends AuthDeps {
  * stop (their handlers, wherever they run, see the abort); cards go a batch at a time, each
  * card's image with its last card, as deleting one card does; then the user row, which takes
  * every other row with it; then the remaining files, whose rows are gone (a failure there only
- * leaves unreachable bytes, and is logged). This session stops working at once; other sessions
- * and keys of the account are refused once their cached resolution expires (at most a minute).
+ * leaves unreachable bytes, and is logged). Every session and key of the account stops working
+ * at once, on every process.
  */
 export async function deleteAccount(
   deps: DeleteAccountDeps,
@@ -125,6 +125,10 @@ export async function deleteAccount(
     .select({ key: schema.apikey.key })
     .from(schema.apikey)
     .where(eq(schema.apikey.referenceId, userId));
+  const sessions = await db
+    .select({ token: schema.session.token })
+    .from(schema.session)
+    .where(eq(schema.session.userId, userId));
 
   // This session's cookies are cleared (and its session row deleted) before the user goes.
   const cookie = await deps.auth.sessionCookie(request.headers);
@@ -134,7 +138,8 @@ export async function deleteAccount(
   });
   await db.delete(schema.user).where(eq(schema.user.id, userId));
   await Promise.all([
-    ...(cookie ? [deps.cache.delete(principalCacheKey.session(cookie.value))] : []),
+    ...(cookie ? [deps.cache.delete(principalCacheKey.session(sessionTokenOf(cookie.value)))] : []),
+    ...sessions.map(({ token }) => deps.cache.delete(principalCacheKey.session(token))),
     ...keys.map(({ key }) => deps.cache.delete(principalCacheKey.apiKey(key))),
   ]);
 

@@ -5,10 +5,12 @@ import type { CoreDeps } from "../context";
 import type { BetterAuthInstance } from "./better-auth";
 import {
   bearerApiKey,
+  credentialDigest,
   hasAuthorizationHeader,
   hashApiKey,
   principalCacheKey,
   readCookie,
+  sessionTokenOf,
 } from "./credentials";
 import { type AuthPrincipal, type RequestHeaders, Role } from "./schemas";
 
@@ -21,6 +23,11 @@ interface CachedPrincipal {
   principal: AuthPrincipal;
   /** When the credential itself expires (ms since epoch); the cache entry never outlives it. */
   expiresAt: number | null;
+  /**
+   * For a session, the digest of the signed cookie that was checked: the entry is keyed by the
+   * session's token alone (so revoking the session can drop it), and serves only that cookie.
+   */
+  credential?: string;
 }
 
 type AuthenticateDeps = Pick<CoreDeps, "db" | "cache" | "clock" | "log">;
@@ -40,16 +47,20 @@ export function createAuthenticator(deps: AuthenticateDeps, auth: BetterAuthInst
   async function cached(
     cacheKey: string,
     load: () => Promise<CachedPrincipal | null>,
+    credential?: string,
   ): Promise<AuthPrincipal | null> {
     const now = deps.clock.now().getTime();
     const hit = await deps.cache.get<CachedPrincipal>(cacheKey);
-    if (hit && (hit.expiresAt === null || hit.expiresAt > now)) return hit.principal;
+    if (hit && (hit.expiresAt === null || hit.expiresAt > now) && hit.credential === credential) {
+      return hit.principal;
+    }
 
     // Concurrent requests with the same credential share one lookup.
-    let pending = inflight.get(cacheKey);
+    const flight = credential === undefined ? cacheKey : `${cacheKey}:${credential}`;
+    let pending = inflight.get(flight);
     if (!pending) {
-      pending = load().finally(() => inflight.delete(cacheKey));
-      inflight.set(cacheKey, pending);
+      pending = load().finally(() => inflight.delete(flight));
+      inflight.set(flight, pending);
     }
     const loaded = await pending;
     if (!loaded) return null;
@@ -119,6 +130,7 @@ export function createAuthenticator(deps: AuthenticateDeps, auth: BetterAuthInst
         sessionId: result.session.id,
       },
       expiresAt: result.session.expiresAt.getTime(),
+      credential: credentialDigest(value),
     };
   }
 
@@ -133,7 +145,11 @@ export function createAuthenticator(deps: AuthenticateDeps, auth: BetterAuthInst
     const name = await cookieName();
     const value = readCookie(headers, name);
     if (!value) return null;
-    return cached(principalCacheKey.session(value), () => loadSession(name, value));
+    return cached(
+      principalCacheKey.session(sessionTokenOf(value)),
+      () => loadSession(name, value),
+      credentialDigest(value),
+    );
   }
 
   return {

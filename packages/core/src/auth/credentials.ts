@@ -18,11 +18,31 @@ function digest(value: string): string {
   return createHash("sha256").update(value).digest("base64url");
 }
 
-/** Cache keys for resolved credentials. They hold digests only, never a usable secret. */
+/**
+ * Cache keys for resolved credentials. They hold digests only, never a usable secret. A session's
+ * is made from its token (the part of the signed cookie before the signature), which the session
+ * row holds too, so revoking any session drops its entry; the entry also keeps a digest of the
+ * whole signed cookie, which a hit must match (see `credentialDigest`).
+ */
 export const principalCacheKey = {
   apiKey: (hashedKey: string) => `auth:principal:apikey:${hashedKey}`,
-  session: (cookieValue: string) => `auth:principal:session:${digest(cookieValue)}`,
+  session: (token: string) => `auth:principal:session:${digest(token)}`,
 };
+
+/** A digest of a credential as presented, which a cached resolution is only reused for. */
+export const credentialDigest = digest;
+
+/** The session token in a session cookie's (URL-encoded, signed) value: `<token>.<signature>`. */
+export function sessionTokenOf(cookieValue: string): string {
+  let decoded = cookieValue;
+  try {
+    decoded = decodeURIComponent(cookieValue);
+  } catch {
+    // Not URL-encoded: taken as it is.
+  }
+  const dot = decoded.indexOf(".");
+  return dot === -1 ? decoded : decoded.slice(0, dot);
+}
 
 /** The API key from `Authorization: Bearer <key>`, or null when the header is absent or malformed. */
 export function bearerApiKey(headers: RequestHeaders): string | null {

@@ -12,6 +12,13 @@ export { listApiKeys } from "./list-api-keys";
 export { revokeApiKey } from "./revoke-api-key";
 export { listUsers } from "./list-users";
 export {
+  listSessions,
+  revokeOtherSessions,
+  revokeSession,
+  RevokeSessionInput,
+  type SessionSummary,
+} from "./sessions";
+export {
   CreateApiKeyInput,
   DisplayName,
   Email,

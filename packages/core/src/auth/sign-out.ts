@@ -1,5 +1,5 @@
 import type { AuthDeps } from "./create-auth";
-import { principalCacheKey } from "./credentials";
+import { principalCacheKey, sessionTokenOf } from "./credentials";
 import { libraryHeaders, setCookies } from "./request-headers";
 import type { AuthRequest } from "./schemas";
 
@@ -13,12 +13,12 @@ export async function signOut(
   request: AuthRequest,
 ): Promise<{ cookies: string[] }> {
   const cookie = await deps.auth.sessionCookie(request.headers);
-  if (cookie) await deps.cache.delete(principalCacheKey.session(cookie.value));
+  if (cookie) await deps.cache.delete(principalCacheKey.session(sessionTokenOf(cookie.value)));
   const result = await deps.auth.library.api.signOut({
     headers: libraryHeaders(request, cookie ?? undefined),
     returnHeaders: true,
   });
   // A lookup racing with the sign-out may have re-cached the session just before it was deleted.
-  if (cookie) await deps.cache.delete(principalCacheKey.session(cookie.value));
+  if (cookie) await deps.cache.delete(principalCacheKey.session(sessionTokenOf(cookie.value)));
   return { cookies: setCookies(result.headers) };
 }
