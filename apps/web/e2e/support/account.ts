@@ -19,6 +19,18 @@ export async function signUp(page: Page, account: Account): Promise<void> {
   await page.waitForURL((url) => url.pathname === "/");
 }
 
+/** Signs `account` in through the sign-in form (a browser of its own: another device) and waits for the overview. */
+export async function signIn(
+  page: Page,
+  account: Pick<Account, "email" | "password">,
+): Promise<void> {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(account.email);
+  await page.getByLabel("Password", { exact: true }).fill(account.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((url) => url.pathname === "/");
+}
+
 /**
  * A host of its own with default settings (no AI provider, no image provider), a fresh browser
  * profile on it and `account` signed up; `run` gets the page and the page errors seen so far.

@@ -134,6 +134,31 @@ export const en = {
       empty: "Nothing yet",
       emptyHint: "New activity appears here the moment it happens — try creating an API key.",
     },
+    sessions: {
+      title: "Where you're signed in",
+      subtitle: "Browsers signed in to your account. Sign out any you don't recognise.",
+      loadFailed: "Couldn't load where you're signed in.",
+      empty: "No browser sessions",
+      unknownDevice: "Unknown browser",
+      thisDevice: "This device",
+      signedIn: "Signed in",
+      revoke: "Sign out",
+      revokeLabel: "Sign out {{device}}",
+      revoked: "Signed out {{device}}",
+      alreadyEnded: "That session had already ended",
+      revokeOthers: {
+        open: "Sign out all other sessions",
+        title: "Sign out everywhere else?",
+        description_one:
+          "{{count}} other session will be signed out right away. You stay signed in on this device.",
+        description_other:
+          "{{count}} other sessions will be signed out right away. You stay signed in on this device.",
+        confirm: "Sign out other sessions",
+        revoking: "Signing out…",
+        done_one: "Signed out {{count}} other session",
+        done_other: "Signed out {{count}} other sessions",
+      },
+    },
     shortcuts: {
       title: "Shortcuts",
       apiKeys: "API keys",
@@ -149,6 +174,8 @@ export const en = {
     apiKeyCreatedNamed: "API key “{{name}}” created",
     apiKeyRevoked: "API key revoked",
     apiKeyRevokedNamed: "API key “{{name}}” revoked",
+    sessionsRevoked_one: "Signed out {{count}} other session",
+    sessionsRevoked_other: "Signed out {{count}} other sessions",
     taskDeleted: "Task deleted",
     taskDeletedKind: "Task deleted: {{kind}}",
     article: {

@@ -1,4 +1,4 @@
-import { Activity, FileText, KeyRound, KeySquare, LogIn, Trash2 } from "lucide-react";
+import { Activity, FileText, KeyRound, KeySquare, LogIn, LogOut, Trash2 } from "lucide-react";
 import type { LucideIcon } from "lucide-react";
 import type { TFunction } from "i18next";
 
@@ -46,6 +46,15 @@ export function describeEvent(
       const ip = text(event.data.ip);
       const detail = [where, ip].filter(Boolean).join(" · ") || null;
       return { icon: LogIn, tone: "success", title: t("events.signedIn"), detail };
+    }
+    case "session.revoked": {
+      const count = typeof event.data.count === "number" ? event.data.count : 1;
+      return {
+        icon: LogOut,
+        tone: "neutral",
+        title: t("events.sessionsRevoked", { count }),
+        detail: null,
+      };
     }
     case "apiKey.created": {
       const name = text(event.data.name);

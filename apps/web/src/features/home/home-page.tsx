@@ -12,6 +12,7 @@ import type { Session } from "../session/types";
 import { Avatar } from "../shell/user-menu";
 import { ActivityFeed } from "./activity-feed";
 import { DeleteAccountDialog } from "./delete-account-dialog";
+import { SessionsCard } from "./sessions-card";
 
 export function HomePage({ session, panel }: { session: Session; panel: boolean }) {
   const { t } = useTranslation();
@@ -24,7 +25,9 @@ export function HomePage({ session, panel }: { session: Session; panel: boolean 
         documentTitle={t("nav.home")}
         description={t("home.subtitle")}
       />
-      <div className="grid gap-6 lg:grid-cols-3">
+      {/* Explicit columns (minmax(0, 1fr)): a long unbroken line, like an IPv6 address, is cut
+          short inside its card instead of widening the page on a phone. */}
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
         <div className="lg:col-span-2">
           <ActivityFeed />
         </div>
@@ -76,6 +79,8 @@ export function HomePage({ session, panel }: { session: Session; panel: boolean 
               </div>
             ) : null}
           </Card>
+          {/* Browser sessions are listed for a browser session; an API key caller has none in use. */}
+          {session.via === "session" ? <SessionsCard /> : null}
           <Card>
             <CardHeader title={t("home.shortcuts.title")} />
             <div className="p-2">

@@ -24,6 +24,8 @@ export function useEventInvalidation(): (event: {
       }
       if (type.startsWith("session.") || type.startsWith("user."))
         void utils.auth.session.invalidate();
+      // Sign-ins and sign-outs on other devices show up in the list of where you're signed in.
+      if (type.startsWith("session.")) void utils.auth.sessions.list.invalidate();
       // A deleted task's own updates end with it; the user's stream says it is gone.
       if (type === "task.deleted" && typeof data["id"] === "string") taskCache.remove(data["id"]);
     },
