@@ -1,4 +1,6 @@
+import { setTimeout } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
+import { BroadcastChannel } from "node:worker_threads";
 
 import { Resvg } from "@resvg/resvg-js";
 import sharp from "sharp";
@@ -11,15 +13,21 @@ import type { CardRenderer, RenderJob } from "../src/generate/ports";
 import { encodeRgbaPng } from "../src/generate/render/png";
 import { createCardRenderer } from "../src/generate/render/pool";
 import { rasterise } from "../src/generate/render/rasterise";
+import { createRenderHandler, renderStopFlag, stopRender } from "../src/generate/render/task";
 import { sourceRenderWorker, workerScript } from "../src/generate/render/worker-script";
+import { waitFor } from "./adapters-helpers";
+import { CHURN_CHANNEL, type ChurnMessage } from "./generate-pipeline-support/churn-worker";
 import { formatOf } from "./generate-pipeline-support/formats";
 import { RecordingMetrics } from "./generate-pipeline-support/fixtures";
 import { pixelBombPng } from "./generate-pipeline-support/images";
 import { renderGate } from "./generate-pipeline-support/render-gate";
-import { sampleCardSvg } from "./generate-pipeline-support/sample-card";
+import { composeSampleCard, sampleCardSvg } from "./generate-pipeline-support/sample-card";
 
 const sampleWorker = workerScript(
   fileURLToPath(new URL("./generate-pipeline-support/sample-worker.ts", import.meta.url)),
+);
+const churnWorker = workerScript(
+  fileURLToPath(new URL("./generate-pipeline-support/churn-worker.ts", import.meta.url)),
 );
 
 const RASTER_FORMATS = ["png", "webp", "jpeg", "avif"] as const;
@@ -204,6 +212,46 @@ describe("encodeRgbaPng", () => {
   });
 });
 
+describe("render handler", () => {
+  const card = job("png").card;
+
+  it("stops at the first stage boundary after its flag is set", async () => {
+    const composed: string[] = [];
+    let stopDuringCompose: Int32Array<SharedArrayBuffer> | undefined;
+    const handler = createRenderHandler({
+      compose(request) {
+        composed.push(String(request.fields.title));
+        if (stopDuringCompose) stopRender(stopDuringCompose);
+        return composeSampleCard(request);
+      },
+    });
+
+    const before = renderStopFlag();
+    stopRender(before);
+    const skipped = await handler({ kind: "render", job: job("png"), stop: before });
+    expect(skipped).toMatchObject({ ok: false, stopped: true });
+    expect(composed).toEqual([]);
+
+    stopDuringCompose = renderStopFlag();
+    const cut = await handler({ kind: "render", job: job("png"), stop: stopDuringCompose });
+    expect(cut).toMatchObject({ ok: false, stopped: true });
+    expect(composed).toEqual([card.fields.title]);
+
+    stopDuringCompose = undefined;
+    const done = await handler({ kind: "render", job: job("png"), stop: renderStopFlag() });
+    expect(done).toMatchObject({ ok: true, card: { mime: "image/png" } });
+  });
+
+  it("warms up once, before the first render when no warm-up task came first", async () => {
+    let warmUps = 0;
+    const handler = createRenderHandler({ compose: composeSampleCard, warm: () => warmUps++ });
+    await handler({ kind: "render", job: job("png"), stop: renderStopFlag() });
+    expect(await handler({ kind: "warm" })).toBeNull();
+    await handler({ kind: "render", job: job("png"), stop: renderStopFlag() });
+    expect(warmUps).toBe(1);
+  });
+});
+
 describe("render pool", () => {
   it("renders a template card with the real engine in a worker thread started from sources", async () => {
     const renderer = createCardRenderer({ worker: sourceRenderWorker(), threads: 1 });
@@ -312,8 +360,9 @@ describe("render pool", () => {
     }
   });
 
-  it("stops a shared render once every caller has gone", async () => {
-    const renderer = createCardRenderer({ worker: sampleWorker, threads: 1 });
+  it("stops a shared render once every caller has gone, keeping its thread busy until it does", async () => {
+    const metrics = new RecordingMetrics();
+    const renderer = createCardRenderer({ worker: sampleWorker, threads: 1, maxQueue: 0, metrics });
     const gate = renderGate();
     try {
       const held = job("png", { gate: gate.buffer });
@@ -324,8 +373,23 @@ describe("render pool", () => {
       await gate.started();
       for (const caller of callers) caller.abort(new Error("gone"));
       for (const render of renders) await expect(render).rejects.toThrow("gone");
-      // The held thread was stopped and replaced: the next render does not wait for the gate.
-      expect(formatOf((await renderer.render(job("png"))).bytes)).toBe("png");
+      // The thread is not ended under the render: it still holds it, and the lane counts it.
+      await expectDomainError(renderer.render(job("png")), "LIMIT_EXCEEDED");
+      gate.open();
+      await waitFor(
+        async () => {
+          try {
+            return formatOf((await renderer.render(job("png"))).bytes) === "png";
+          } catch (error) {
+            if (error instanceof DomainError && error.code === "LIMIT_EXCEEDED") return false;
+            throw error;
+          }
+        },
+        10_000,
+        "the thread to be free again",
+      );
+      // Only the render someone waited for was measured; the left one stopped before rasterising.
+      expect(metrics.durations).toHaveLength(1);
     } finally {
       gate.open();
       await renderer.close();
@@ -359,13 +423,66 @@ describe("render pool", () => {
       );
       expect(error.details).toEqual({ timeoutMs: 300 });
       expect(metrics.rejections).toEqual([{ lane: "standard", reason: "timeout" }]);
-      // The pool replaces the stopped thread and goes on rendering.
+      // The thread finishes its stage, stops, and goes on rendering.
       gate.open();
       expect(formatOf((await renderer.render(job("png"))).bytes)).toBe("png");
     } finally {
       gate.open();
       await renderer.close();
     }
+  });
+
+  describe("never ends a thread in the middle of its work", () => {
+    // Ending a thread from outside while it is inside zlib aborts the whole process (Node 20, 22);
+    // the churn worker spends its warm-up and its renders in zlib and says when each one ends.
+    let channel: BroadcastChannel;
+    const seen: ChurnMessage[] = [];
+    const count = (what: ChurnMessage["what"], event: ChurnMessage["event"]) =>
+      seen.filter((m) => m.what === what && m.event === event).length;
+    const reach = (what: ChurnMessage["what"], event: ChurnMessage["event"], n: number) =>
+      waitFor(() => count(what, event) >= n, 10_000, `${what} ${event} #${n}`);
+
+    beforeAll(() => {
+      channel = new BroadcastChannel(CHURN_CHANNEL);
+      channel.onmessage = (message) => seen.push((message as { data: ChurnMessage }).data);
+    });
+    afterAll(() => channel.close());
+
+    it("closes only after the threads have warmed up", async () => {
+      for (let round = 1; round <= 3; round++) {
+        const renderer = createCardRenderer({ worker: churnWorker, threads: 2 });
+        await reach("warm", "begin", round * 2 - 1);
+        await setTimeout(Math.random() * 50);
+        await renderer.close();
+        expect(count("warm", "end")).toBe(count("warm", "begin"));
+      }
+    });
+
+    it("lets a render whose caller left, or whose time ran out, finish its stage", async () => {
+      const renderer = createCardRenderer({ worker: churnWorker, threads: 1 });
+      try {
+        await reach("warm", "end", count("warm", "begin"));
+        const before = count("render", "end");
+        for (let round = 1; round <= 3; round++) {
+          const caller = new AbortController();
+          const render = renderer.render(job("png", { churnMs: 80 }), { signal: caller.signal });
+          await reach("render", "begin", before + round);
+          await setTimeout(Math.random() * 40);
+          caller.abort(new Error("gone"));
+          await expect(render).rejects.toThrow("gone");
+          await reach("render", "end", before + round);
+        }
+        // The thread is idle, so this render starts at once and its time runs out mid-churn.
+        await expectDomainError(
+          renderer.render(job("png", { churnMs: 300 }), { timeoutMs: 100 }),
+          "TIMEOUT",
+        );
+        await reach("render", "end", before + 4);
+        expect(formatOf((await renderer.render(job("png"))).bytes)).toBe("png");
+      } finally {
+        await renderer.close();
+      }
+    });
   });
 
   it("refuses work once closed", async () => {

@@ -12,7 +12,7 @@ import type {
   RenderOptions,
   RenderedCard,
 } from "../ports";
-import type { RenderTaskResult } from "./task";
+import { renderStopFlag, stopRender, type RenderTask, type RenderTaskResult } from "./task";
 import type { WorkerScript } from "./worker-script";
 
 export interface CardRendererOptions {
@@ -56,7 +56,9 @@ const AVIF_IDLE_MS = 5 * 60_000;
 const RENDER_YOUNG_GENERATION_MB = 3;
 
 class Lane {
-  readonly pool: Piscina<RenderJob, RenderTaskResult>;
+  readonly pool: Piscina<RenderTask, RenderTaskResult | null>;
+  /** Settles once every thread started with the pool has loaded its fonts. */
+  readonly warmedUp: Promise<unknown>;
   private averageMs: number;
 
   constructor(
@@ -67,7 +69,7 @@ class Lane {
     log: Logger | undefined,
   ) {
     this.averageMs = INITIAL_RENDER_MS[name];
-    this.pool = new Piscina<RenderJob, RenderTaskResult>({
+    this.pool = new Piscina<RenderTask, RenderTaskResult | null>({
       filename: worker.filename,
       ...(worker.execArgv ? { execArgv: worker.execArgv } : {}),
       name: "default",
@@ -87,6 +89,16 @@ class Lane {
     this.pool.on("error", (error: unknown) => {
       log?.error({ err: error, lane: name }, "card render worker failed");
     });
+    // One warm-up per kept thread; each takes the first free thread, which is nearly always a
+    // different one, since a thread starts in a fraction of the time a warm-up takes.
+    const kept = name === "standard" ? threads : 0;
+    this.warmedUp = Promise.all(
+      Array.from({ length: kept }, () =>
+        this.pool.run({ kind: "warm" }).catch((error: unknown) => {
+          log?.error({ err: error, lane: name }, "card render worker could not warm up");
+        }),
+      ),
+    );
   }
 
   /** Renders accepted and not yet finished: running on a thread or waiting for one. */
@@ -110,6 +122,16 @@ class Lane {
     const estimate = (this.averageMs * (this.queued + 1)) / this.threads;
     return Math.min(60_000, Math.max(100, Math.ceil(estimate)));
   }
+}
+
+/** `work`'s outcome, or the signal's reason as soon as it is aborted (the work goes on). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason as Error);
+    signal.addEventListener("abort", abort, { once: true });
+    void work.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
+  });
 }
 
 /**
@@ -182,6 +204,8 @@ export function createCardRenderer(options: CardRendererOptions): CardRenderer {
     renderOptions: RenderOptions = {},
   ): Promise<RenderedCard> {
     if (closed) throw new DomainError("UNAVAILABLE", "Cards cannot be rendered right now");
+    // A caller already gone does not start a render.
+    if (renderOptions.signal?.aborted) throw renderOptions.signal.reason as Error;
     const lane = lanes[job.format === "avif" ? "avif" : "standard"];
     if (lane.full) {
       metrics?.rejected(lane.name, "queue_full");
@@ -196,13 +220,23 @@ export function createCardRenderer(options: CardRendererOptions): CardRenderer {
     const timeout = AbortSignal.timeout(limitMs);
     const caller = renderOptions.signal;
     const signal = caller ? AbortSignal.any([caller, timeout]) : timeout;
-    let result: RenderTaskResult;
+    const stop = renderStopFlag();
+    // The render holds its place in the lane until its thread is done with it, even when its
+    // caller has stopped waiting, so the queue's bound counts every thread that is busy.
     lane.inFlight += 1;
-    try {
-      const running = lane.pool.run(job, { signal });
+    const running = lane.pool.run({ kind: "render", job, stop });
+    const finished = () => {
+      lane.inFlight -= 1;
       reportQueue(lane);
-      result = await running;
+    };
+    void running.then(finished, finished);
+    reportQueue(lane);
+    let result: RenderTaskResult | null;
+    try {
+      result = await untilAborted(running, signal);
     } catch (error) {
+      // The thread stops at the render's next stage boundary; it is not ended (see RenderTask).
+      stopRender(stop);
       if (caller?.aborted) throw caller.reason;
       if (timeout.aborted) {
         metrics?.rejected(lane.name, "timeout");
@@ -213,9 +247,9 @@ export function createCardRenderer(options: CardRendererOptions): CardRenderer {
         );
       }
       throw new DomainError("INTERNAL", "The card could not be rendered", { cause: error });
-    } finally {
-      lane.inFlight -= 1;
-      reportQueue(lane);
+    }
+    if (!result || "stopped" in result) {
+      throw new DomainError("INTERNAL", "The card could not be rendered");
     }
     lane.observe(result.ms);
     if (!result.ok) {
@@ -237,7 +271,13 @@ export function createCardRenderer(options: CardRendererOptions): CardRenderer {
     async close() {
       if (closed) return;
       closed = true;
-      await Promise.all([lanes.standard.pool.close(), lanes.avif.pool.close()]);
+      // A thread is ended only between tasks: once warmed up, and after the renders it holds.
+      await Promise.all(
+        Object.values(lanes).map(async (lane) => {
+          await lane.warmedUp;
+          await lane.pool.close();
+        }),
+      );
     },
   };
 }

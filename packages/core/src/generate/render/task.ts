@@ -32,11 +32,43 @@ export interface RenderTaskFailure {
   ms: number;
 }
 
-export type RenderTaskResult = RenderTaskSuccess | RenderTaskFailure;
+/** A render whose caller went away (or whose time ran out) before it finished, left off at a stage boundary. */
+export interface RenderTaskStopped {
+  ok: false;
+  stopped: true;
+  ms: number;
+}
+
+export type RenderTaskResult = RenderTaskSuccess | RenderTaskFailure | RenderTaskStopped;
+
+/**
+ * What the pool sends a render thread: a warm-up, run once per thread as the pool starts, or a
+ * render with its stop flag. The flag is one cell of shared memory the pool sets when nobody waits
+ * for the card any more; the thread looks at it between stages (before starting, after the images,
+ * after composing) and stops there. A thread is never ended from outside in the middle of a render:
+ * `Worker.terminate()` landing inside a zlib call aborts the whole process on Node 20 and 22.
+ */
+export type RenderTask =
+  { kind: "warm" } | { kind: "render"; job: RenderJob; stop: Int32Array<SharedArrayBuffer> };
+
+/** A stop flag for one render, set with `stopRender`. */
+export function renderStopFlag(): Int32Array<SharedArrayBuffer> {
+  return new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+}
+
+export function stopRender(flag: Int32Array<SharedArrayBuffer>): void {
+  Atomics.store(flag, 0, 1);
+}
+
+function isStopped(flag: Int32Array<SharedArrayBuffer>): boolean {
+  return Atomics.load(flag, 0) !== 0;
+}
 
 /** The part of the card engine a worker needs. */
 export interface CardComposer {
   compose(request: ComposeRequest): ComposedCard;
+  /** Loads what every render needs (the fonts) before the first one; run in the warm-up task. */
+  warm?(): void;
 }
 
 function describe(error: unknown): string | undefined {
@@ -54,16 +86,38 @@ const SVG_IMAGE_SCALE = 2;
 
 /** Builds the function a render worker runs for each job. */
 export function createRenderHandler(engine: CardComposer) {
-  return async function renderCard(job: RenderJob): Promise<RenderTaskResult> {
-    const started = performance.now();
+  let warm = false;
+  const warmUp = () => {
+    if (warm) return;
+    engine.warm?.();
+    warm = true;
+  };
+  return async function renderCard(task: RenderTask): Promise<RenderTaskResult | null> {
+    // Warming up inside a task (not as the thread starts) lets the pool wait for it before it
+    // ends the thread: font loading is hundreds of zlib calls.
+    if (task.kind === "warm") {
+      warmUp();
+      return null;
+    }
+    const { job, stop } = task;
+    let started = performance.now();
     const elapsed = () => performance.now() - started;
+    const stopped = (): RenderTaskStopped => ({ ok: false, stopped: true, ms: elapsed() });
+    if (isStopped(stop)) return stopped();
     try {
+      if (!warm) {
+        // A thread started after the pool (the AVIF lane's) warms up on its first render; the
+        // render's own time starts after it.
+        warmUp();
+        started = performance.now();
+      }
       const imageScale = job.format === "svg" ? SVG_IMAGE_SCALE : job.scale;
       const box = { width: job.card.width * imageScale, height: job.card.height * imageScale };
       const images: Record<string, EmbeddedImage> = {};
       for (const [field, source] of Object.entries(job.images)) {
         images[field] = await embedImage(field, source, box);
       }
+      if (isStopped(stop)) return stopped();
       const composed = engine.compose({ ...job.card, images });
       // Composing makes most of a render's short-lived objects, so the young generation is
       // usually collected during it (see RENDER_YOUNG_GENERATION_MB in pool.ts). The native memory
@@ -71,6 +125,7 @@ export function createRenderHandler(engine: CardComposer) {
       // turning it once here frees that memory before resvg allocates as much again, so resvg
       // gets pages that are still mapped instead of fresh ones.
       await new Promise((resolve) => setImmediate(resolve));
+      if (isStopped(stop)) return stopped();
       const raster = await rasterise(composed.svg, {
         format: job.format,
         width: composed.width,
