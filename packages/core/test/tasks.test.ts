@@ -164,14 +164,18 @@ const wait = defineTaskKind({
 
 const files = defineTaskKind({
   name: "test.files",
-  input: z.object({ value: z.string() }),
+  // `hold`: wait for the task's gate first, paying no attention to cancels (as a handler inside
+  // a provider call that cannot be stopped would).
+  input: z.object({ value: z.string(), hold: z.boolean().optional() }),
   concurrency: 1,
   maxAttempts: 1,
   timeoutMs: 5_000,
   backoff: { baseMs: 10, maxMs: 100 },
-  async run({ task }) {
+  async run({ task, input }) {
+    if (input.hold) await gate(task.id);
     const key = `tasks/${task.id}/out.txt`;
     await storage.put(key, Buffer.from("hello"), { contentType: "text/plain" });
+    calls.push({ kind: "test.files", value: input.value, attempt: 1, at: Date.now() });
     return { files: [{ name: "out.txt", key, bytes: 5, contentType: "text/plain" }] };
   },
 });
@@ -656,6 +660,46 @@ describe("cancel, retry and delete", () => {
     ).rejects.toMatchObject({ code: "CONFLICT" });
     gates.get(running.task.id)?.();
     await finished(userId, running.task.id);
+  });
+});
+
+describe("an attempt that outlives its task", () => {
+  const start = async (userId: string, value: string) => {
+    const { task } = await createTask(deps, {
+      userId,
+      input: { kind: "test.files", input: { value, hold: true } },
+    });
+    await until(() => Promise.resolve(gates.has(task.id)), `${value} to start`);
+    return { id: task.id, key: `tasks/${task.id}/out.txt` };
+  };
+  const wrote = (value: string) =>
+    until(
+      () => Promise.resolve(calls.some((c) => c.kind === "test.files" && c.value === value)),
+      value,
+    );
+
+  it("removes what it stored once it finds the task deleted (its account went meanwhile)", async () => {
+    const userId = await newUser();
+    const { id, key } = await start(userId, "orphan");
+    await database.db.delete(schema.user).where(eq(schema.user.id, userId));
+    must(gates.get(id))();
+    await wrote("orphan");
+    await until(async () => !(await storage.has(key)), "the orphaned file to be removed");
+  });
+
+  it("keeps what it stored when another worker has taken the task over", async () => {
+    const userId = await newUser();
+    const { id, key } = await start(userId, "taken");
+    await database.db
+      .update(schema.tasks)
+      .set({ workerId: "another-worker" })
+      .where(eq(schema.tasks.id, id));
+    must(gates.get(id))();
+    await wrote("taken");
+    await sleep(300);
+    expect(await storage.has(key)).toBe(true);
+    const [row] = await database.db.select().from(schema.tasks).where(eq(schema.tasks.id, id));
+    expect(row).toMatchObject({ status: "running", workerId: "another-worker" });
   });
 });
 

@@ -2,6 +2,7 @@ import { schema } from "@genflow/db";
 import { and, eq, lte, sql } from "drizzle-orm";
 
 import { DomainError, isDomainError, type ErrorCode } from "../../errors";
+import { removeTaskFiles } from "../delete-task";
 import { backoffDelay, type TaskKind } from "../kinds";
 import type { TasksDeps } from "../ports";
 import type { Task } from "../schemas";
@@ -144,9 +145,10 @@ export async function runAttempt(
   };
 
   let outcome: AttemptOutcome;
+  let output: unknown;
   try {
     const input = kind.input.parse(task.input);
-    const output: unknown = await kind.run({
+    output = await kind.run({
       task,
       userId,
       input,
@@ -174,7 +176,32 @@ export async function runAttempt(
     options.shutdown?.removeEventListener("abort", onShutdown);
     unregister();
   }
+  if (outcome === "lost") await removeFilesIfDeleted(deps, task, output, log);
   return outcome;
+}
+
+/**
+ * An attempt that could not record its end may have outlived its task: the row was deleted while
+ * the handler ran (its account was deleted; the handler was canceled, but stops in its own time).
+ * Whatever the attempt stored would then belong to nobody, so it goes. A task that still exists
+ * was only taken over by another worker, whose attempt may be writing the same files: those stay.
+ */
+async function removeFilesIfDeleted(
+  deps: AttemptDeps,
+  task: Task,
+  output: unknown,
+  log: TasksDeps["log"],
+): Promise<void> {
+  try {
+    const t = schema.tasks;
+    const [row] = await deps.db.select({ id: t.id }).from(t).where(eq(t.id, task.id)).limit(1);
+    if (row) return;
+    const stored = output !== null && typeof output === "object" ? output : null;
+    await removeTaskFiles(deps, { ...task, output: stored as Task["output"] });
+    log.info("removed the files of an attempt whose task was deleted while it ran");
+  } catch (error) {
+    log.warn({ err: error }, "could not check for a deleted task's files");
+  }
 }
 
 /** Waits before each further try to record a finished attempt's output. */
