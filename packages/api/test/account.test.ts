@@ -1,8 +1,10 @@
+import { createHash, randomUUID } from "node:crypto";
+
 import { schema } from "@genflow/db";
 import { cardBlobKey, type CreateCardInput } from "@genflow/core/generate";
 import { createTask, defineTaskKind, taskKinds } from "@genflow/core/tasks";
 import { createUpload } from "@genflow/core/uploads";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 
@@ -156,6 +158,57 @@ describe("auth.deleteAccount", () => {
     );
     expect(signIn.code).toBe("UNAUTHORIZED");
   });
+
+  // Two transactions at once need a Postgres server; the embedded database has one connection.
+  it.skipIf(!process.env.DATABASE_URL)(
+    "takes a card another session is adding while it deletes, image and all",
+    async () => {
+      const leaving = await h.signUp();
+      const api = h.caller({ cookie: leaving.cookie });
+      const first = await api.generate.card({
+        ...sharedCard,
+        fields: { quote: "The first.", author: "Leaving" },
+      });
+      const [template] = await h.db
+        .select()
+        .from(schema.cards)
+        .where(eq(schema.cards.id, first.id));
+      const lateKey = createHash("sha256").update(randomUUID()).digest("hex");
+      const blobs = h.services.generate.blobs;
+      await blobs.put(cardBlobKey(lateKey, "png"), uniquePng(), { contentType: "image/png" });
+
+      // Another session's card, written but not yet committed when the deletion starts.
+      let commit = () => undefined as void;
+      const committed = new Promise<void>((resolve) => {
+        commit = resolve;
+      });
+      const adding = h.db.transaction(async (tx) => {
+        await tx.insert(schema.cards).values({
+          ...(template as typeof schema.cards.$inferSelect),
+          id: randomUUID(),
+          key: lateKey,
+        });
+        await committed;
+      });
+      const deleting = api.auth.deleteAccount({ password: leaving.password });
+      const waiting = async () => {
+        const rows = await h.db.execute<{ n: number }>(
+          sql`select count(*)::int as n from pg_stat_activity
+              where datname = current_database() and wait_event_type = 'Lock'`,
+        );
+        return (rows as { n: number }[])[0]?.n ?? 0;
+      };
+      for (let i = 0; i < 250 && (await waiting()) === 0; i += 1) await sleep(20);
+      expect(await waiting()).toBeGreaterThan(0);
+      commit();
+      await adding;
+      expect(await deleting).toEqual({ ok: true });
+
+      expect(await rowsOf(leaving.user.id)).toMatchObject({ users: 0, cards: 0 });
+      expect(await blobs.has(cardBlobKey(first.key, "png"))).toBe(false);
+      expect(await blobs.has(cardBlobKey(lateKey, "png"))).toBe(false);
+    },
+  );
 
   it("refuses a wrong password and keeps everything", async () => {
     const user = await h.signUp();

@@ -1,4 +1,4 @@
-import { schema } from "@genflow/db";
+import { schema, type DbOrTx } from "@genflow/db";
 import { and, asc, count, eq, inArray, ne } from "drizzle-orm";
 import { z } from "zod";
 
@@ -10,6 +10,7 @@ import { libraryHeaders, setCookies } from "../auth/request-headers";
 import type { AuthPrincipal, AuthRequest } from "../auth/schemas";
 import { CUTOUT_VIEWS, cutoutKeys } from "../cutout/store";
 import { DomainError } from "../errors";
+import type { ImageFormat } from "../generate/card";
 import { lockCardKey, removeCardBlobs } from "../generate/cache-key";
 import type { GenerateDeps } from "../generate/ports";
 import { CARD_FILE_EXT } from "../generate/schemas";
@@ -46,7 +47,8 @@ export interface DeleteAccountDeps extends AuthDeps {
  * The order keeps a failure harmless: the password is checked first; running tasks are asked to
  * stop (their handlers, wherever they run, see the abort); cards go a batch at a time, each
  * card's image with its last card, as deleting one card does; then the user row, which takes
- * every other row with it; then the remaining files, whose rows are gone (a failure there only
+ * every other row with it (locked before the rest is read, so what the account's other sessions
+ * add meanwhile goes too); then the remaining files, whose rows are gone (a failure there only
  * leaves unreachable bytes, and is logged). Every session and key of the account stops working
  * at once, on every process.
  */
@@ -111,37 +113,60 @@ export async function deleteAccount(
 
   await removeCards(deps, userId);
 
-  // What the remaining rows point at, read before the rows go.
-  const uploads = await db
-    .select({ id: schema.uploads.id })
-    .from(schema.uploads)
-    .where(eq(schema.uploads.userId, userId));
-  const cutouts = await db
-    .select({ id: schema.cutouts.id, outputs: schema.cutouts.outputs })
-    .from(schema.cutouts)
-    .where(eq(schema.cutouts.userId, userId));
-  const tasks = (await db.select().from(t).where(eq(t.userId, userId))).map(toTask);
-  const keys = await db
-    .select({ key: schema.apikey.key })
-    .from(schema.apikey)
-    .where(eq(schema.apikey.referenceId, userId));
-  const sessions = await db
-    .select({ token: schema.session.token })
-    .from(schema.session)
-    .where(eq(schema.session.userId, userId));
-
   // This session's cookies are cleared (and its session row deleted) before the user goes.
   const cookie = await deps.auth.sessionCookie(request.headers);
   const signedOut = await deps.auth.library.api.signOut({
     headers: libraryHeaders(request, cookie ?? undefined),
     returnHeaders: true,
   });
-  await db.delete(schema.user).where(eq(schema.user.id, userId));
+
+  // The last step locks the user row first: from then on nothing can be added to the account (a
+  // row pointing at the user waits for the lock, and fails once the user is gone), so what the
+  // remaining rows point at is read whole, including what the account's other sessions added
+  // while the cards above were going, and leaves with the user row.
+  const left = await db.transaction(async (tx) => {
+    await tx
+      .select({ id: schema.user.id })
+      .from(schema.user)
+      .where(eq(schema.user.id, userId))
+      .for("update");
+    const lateCards = await tx
+      .delete(schema.cards)
+      .where(eq(schema.cards.userId, userId))
+      .returning({ key: schema.cards.key, format: schema.cards.format });
+    const uploads = await tx
+      .select({ id: schema.uploads.id })
+      .from(schema.uploads)
+      .where(eq(schema.uploads.userId, userId));
+    const cutouts = await tx
+      .select({ id: schema.cutouts.id, outputs: schema.cutouts.outputs })
+      .from(schema.cutouts)
+      .where(eq(schema.cutouts.userId, userId));
+    const tasks = (await tx.select().from(t).where(eq(t.userId, userId))).map(toTask);
+    const keys = await tx
+      .select({ key: schema.apikey.key })
+      .from(schema.apikey)
+      .where(eq(schema.apikey.referenceId, userId));
+    const sessions = await tx
+      .select({ token: schema.session.token })
+      .from(schema.session)
+      .where(eq(schema.session.userId, userId));
+    await tx.delete(schema.user).where(eq(schema.user.id, userId));
+    return { lateCards, uploads, cutouts, tasks, keys, sessions };
+  });
+  const { uploads, cutouts, tasks, keys, sessions } = left;
   await Promise.all([
     ...(cookie ? [deps.cache.delete(principalCacheKey.session(sessionTokenOf(cookie.value)))] : []),
     ...sessions.map(({ token }) => deps.cache.delete(principalCacheKey.session(token))),
     ...keys.map(({ key }) => deps.cache.delete(principalCacheKey.apiKey(key))),
   ]);
+  // Images of cards made meanwhile go as any card's does: with the last card of their key. Each
+  // key is checked in a transaction of its own, after the user's lock is released, so it never
+  // waits for a key held by a card being made that is itself waiting for the user row.
+  await removeUnusedCardImages(
+    deps,
+    new Map(left.lateCards.map((card) => [card.key, card.format])),
+  );
 
   const failed = (
     await Promise.allSettled([
@@ -182,35 +207,69 @@ async function removeCards(deps: DeleteAccountDeps, userId: string): Promise<voi
       .limit(CARD_BATCH);
     if (batch.length === 0) return;
     const formats = new Map(batch.map((card) => [card.key, card.format]));
-    // Locks in key order, so two deletions sharing keys never wait on each other in a circle.
-    const sortedKeys = [...formats.keys()].sort();
     await deps.db.transaction(async (tx) => {
-      for (const key of sortedKeys) await lockCardKey(tx, key);
+      const keys = await lockKeys(tx, formats);
       await tx.delete(c).where(
         inArray(
           c.id,
           batch.map((card) => card.id),
         ),
       );
-      const kept = await tx
-        .selectDistinct({ key: c.key })
-        .from(c)
-        .where(inArray(c.key, sortedKeys));
-      const stillUsed = new Set(kept.map((row) => row.key));
-      const gone = sortedKeys.filter((key) => !stillUsed.has(key));
-      for (const key of gone) {
-        const format = formats.get(key);
-        if (format) {
-          await removeCardBlobs(
-            { blobs: deps.generate.blobs, cache: deps.cache },
-            key,
-            CARD_FILE_EXT[format],
-          );
-        }
-      }
+      await removeImagesOfUnusedKeys(tx, deps, keys, formats);
     });
-    // Every process forgets them: their owner no longer has them, and some images are gone.
-    const recent = deps.generate.recent;
-    if (recent) await Promise.all(sortedKeys.map((key) => recent.forget(key)));
+    await forgetRecent(deps, formats);
   }
+}
+
+/** For cards already deleted: each key's image goes when no card uses the key any more. */
+async function removeUnusedCardImages(
+  deps: DeleteAccountDeps,
+  formats: Map<string, ImageFormat>,
+): Promise<void> {
+  for (const key of [...formats.keys()].sort()) {
+    const format = formats.get(key);
+    if (!format) continue;
+    const one = new Map([[key, format]]);
+    await deps.db.transaction(async (tx) => {
+      await removeImagesOfUnusedKeys(tx, deps, await lockKeys(tx, one), one);
+    });
+  }
+  await forgetRecent(deps, formats);
+}
+
+/** Locks the keys in sorted order, so two deletions sharing keys never wait on each other in a circle. */
+async function lockKeys(tx: DbOrTx, formats: Map<string, ImageFormat>): Promise<string[]> {
+  const sorted = [...formats.keys()].sort();
+  for (const key of sorted) await lockCardKey(tx, key);
+  return sorted;
+}
+
+async function removeImagesOfUnusedKeys(
+  tx: DbOrTx,
+  deps: DeleteAccountDeps,
+  keys: string[],
+  formats: Map<string, ImageFormat>,
+): Promise<void> {
+  if (keys.length === 0) return;
+  const c = schema.cards;
+  const kept = await tx.selectDistinct({ key: c.key }).from(c).where(inArray(c.key, keys));
+  const stillUsed = new Set(kept.map((row) => row.key));
+  for (const key of keys) {
+    const format = formats.get(key);
+    if (stillUsed.has(key) || !format) continue;
+    await removeCardBlobs(
+      { blobs: deps.generate.blobs, cache: deps.cache },
+      key,
+      CARD_FILE_EXT[format],
+    );
+  }
+}
+
+/** Every process forgets the cards: their owner no longer has them, and some images are gone. */
+async function forgetRecent(
+  deps: DeleteAccountDeps,
+  formats: Map<string, ImageFormat>,
+): Promise<void> {
+  const recent = deps.generate.recent;
+  if (recent) await Promise.all([...formats.keys()].map((key) => recent.forget(key)));
 }
