@@ -5,6 +5,7 @@ import {
   type ApiServices,
   type Principal,
 } from "@genflow/api";
+import { addressLimitKey } from "@genflow/core/auth";
 import { DomainError } from "@genflow/core/errors";
 import type { Request, Response } from "express";
 
@@ -45,7 +46,7 @@ export function restCaller(services: ApiServices): RestCaller {
       return principal;
     },
     limit(req, res, policy, principal) {
-      const key = principal ? `user:${principal.user.id}` : `ip:${req.ip ?? "unknown"}`;
+      const key = principal ? `user:${principal.user.id}` : addressLimitKey(req.ip ?? "unknown");
       return enforceRateLimit(
         { services, appendResponseHeader: (name, value) => res.setHeader(name, value) },
         policy,

@@ -1,3 +1,4 @@
+import { addressLimitKey } from "@genflow/core/auth";
 import { DomainError } from "@genflow/core/errors";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
@@ -110,10 +111,13 @@ const guarded = t.middleware(async ({ ctx, path, type, next }) => {
   return result;
 });
 
-/** Rate limits count per user (session or API key owner), or per address for anonymous calls. */
+/**
+ * Rate limits count per user (session or API key owner), or per address for anonymous calls (per
+ * IPv6 network: see `addressLimitKey`).
+ */
 async function callerKey(ctx: Context): Promise<string> {
   const principal = await ctx.principal();
-  return principal ? `user:${principal.user.id}` : `ip:${ctx.ip}`;
+  return principal ? `user:${principal.user.id}` : addressLimitKey(ctx.ip);
 }
 
 /**

@@ -398,6 +398,35 @@ describe("brute-force protection", () => {
     expect(Number(responseHeaders.get("retry-after"))).toBeGreaterThan(0);
   });
 
+  it("counts an IPv6 client's whole /56 as one address", async () => {
+    // Every attempt from another address of the same /56 network, as one line may use.
+    const network = `2001:db8:${(ipv6Counter += 1).toString(16)}:a0`;
+    const from = (i: number) => `${network}${i.toString(16).padStart(2, "0")}::${i + 1}`;
+    for (let i = 0; i < 20; i++) {
+      const { code } = await failureOf(
+        h
+          .caller({ ip: from(i) })
+          .auth.signIn({ email: `spray6-${i}@example.com`, password: "wrong-password" }),
+      );
+      expect(code).toBe("UNAUTHORIZED");
+    }
+    const { code } = await failureOf(
+      h.caller({ ip: from(255) }).auth.signIn({
+        email: "spray6-last@example.com",
+        password: "wrong-password",
+      }),
+    );
+    expect(code).toBe("LIMIT_EXCEEDED");
+    // The next /56 is another client.
+    const { code: next } = await failureOf(
+      h.caller({ ip: `2001:db8:${ipv6Counter.toString(16)}:b000::1` }).auth.signIn({
+        email: "spray6-next@example.com",
+        password: "wrong-password",
+      }),
+    );
+    expect(next).toBe("UNAUTHORIZED");
+  });
+
   it("limits sign-ups per address", async () => {
     const ip = uniqueIp();
     for (let i = 0; i < 10; i++) {
@@ -415,6 +444,8 @@ describe("brute-force protection", () => {
     expect(code).toBe("LIMIT_EXCEEDED");
   });
 });
+
+let ipv6Counter = 0;
 
 describe("cross-site request forgery", () => {
   it("refuses a cookie-authenticated mutation from a foreign origin", async () => {

@@ -52,6 +52,15 @@ describe("auth.sessions", () => {
     expect(await h.caller({ cookie: other.cookie }).auth.sessions.list()).toHaveLength(1);
   });
 
+  it("shows an IPv6 session's address as the network the sign-in came from", async () => {
+    const user = await h.signUp();
+    const { api, responseHeaders } = h.request({ ip: "2001:db8:85a3:8d3:1319:8a2e:370:7348" });
+    await api.auth.signIn({ email: user.email, password: user.password });
+    const cookie = cookieHeaderFrom(responseHeaders.getSetCookie()) ?? "";
+    const [session] = (await h.caller({ cookie }).auth.sessions.list()).filter((s) => s.current);
+    expect(session?.ipAddress).toBe("2001:db8:85a3:8d3::/64");
+  });
+
   it("signs another session out at once, though its resolution was cached", async () => {
     const user = await h.signUp();
     const phone = await signInElsewhere(user.email, user.password, PHONE);

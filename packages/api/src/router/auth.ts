@@ -1,4 +1,5 @@
 import {
+  addressLimitKey,
   createApiKey,
   CreateApiKeyInput,
   listApiKeys,
@@ -60,14 +61,14 @@ const sessionsRouter = createTRPCRouter({
 
 export const authRouter = createTRPCRouter({
   signUp: publicProcedure.input(SignUpInput).mutation(async ({ ctx, input }) => {
-    await enforceRateLimit(ctx, "auth.signUp.ip", `ip:${ctx.ip}`);
+    await enforceRateLimit(ctx, "auth.signUp.ip", addressLimitKey(ctx.ip));
     const { user, cookies } = await signUp(ctx.services, input, ctx);
     setCookies(ctx, cookies);
     return { user };
   }),
 
   signIn: publicProcedure.input(SignInInput).mutation(async ({ ctx, input }) => {
-    await enforceRateLimit(ctx, "auth.signIn.ip", `ip:${ctx.ip}`);
+    await enforceRateLimit(ctx, "auth.signIn.ip", addressLimitKey(ctx.ip));
     await enforceRateLimit(ctx, "auth.signIn.email", signInEmailLimitKey(input.email));
     const { user, cookies } = await signIn(ctx.services, input, ctx);
     setCookies(ctx, cookies);

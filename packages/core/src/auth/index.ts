@@ -2,6 +2,7 @@ export { createAuth, type Auth, type AuthDeps } from "./create-auth";
 export type { AuthConfig } from "./better-auth";
 export { API_KEY_PREFIX } from "./better-auth";
 export { PRINCIPAL_CACHE_TTL_MS } from "./authenticate";
+export { addressLimitKey, IPV6_LIMIT_PREFIX, sessionAddress } from "./client-address";
 export { hashApiKey } from "./credentials";
 export { authRateLimitPolicies, signInEmailLimitKey, type AuthRateLimitPolicy } from "./policies";
 export { signUp, type SignedIn } from "./sign-up";

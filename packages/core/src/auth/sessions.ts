@@ -5,6 +5,7 @@ import { z } from "zod";
 import { DomainError, notFound } from "../errors";
 import { publishUserEvent } from "../events";
 import type { AuthDeps } from "./create-auth";
+import { sessionAddress } from "./client-address";
 import { principalCacheKey } from "./credentials";
 import type { AuthPrincipal } from "./schemas";
 
@@ -48,7 +49,7 @@ export async function listSessions(
     createdAt: row.createdAt,
     lastActiveAt: row.updatedAt,
     expiresAt: row.expiresAt,
-    ipAddress: row.ipAddress,
+    ipAddress: sessionAddress(row.ipAddress),
     userAgent: row.userAgent,
     current: principal.via === "session" && row.id === principal.sessionId,
   }));
