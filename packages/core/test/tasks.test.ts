@@ -293,7 +293,7 @@ describe("creating and running tasks", () => {
   });
 
   describe("when the database refuses an attempt's write", () => {
-    // A trigger fails the `succeeded` (or a progress) write of tasks with a chosen input, as a
+    // A trigger fails the `succeeded` (or a progress, or a log) write of tasks with a chosen input, as a
     // database that is briefly unreachable would; the sequence (not undone by the failed
     // statement) counts tries.
     beforeAll(async () => {
@@ -307,6 +307,11 @@ describe("creating and running tasks", () => {
             ) or (
               new.status = 'running' and new.progress_message = 'half way' and
               new.input->>'value' = 'progress refused'
+            ) or (
+              -- A log entry: an event appended while running, with the progress unchanged.
+              old.status = 'running' and new.status = 'running' and
+              new.last_seq > old.last_seq and new.progress = old.progress and
+              new.input->>'value' = 'log refused'
             ) then
               raise exception 'the database is briefly unreachable';
             end if;
@@ -358,6 +363,26 @@ describe("creating and running tasks", () => {
         "created",
         "started",
         "log",
+        "succeeded",
+      ]);
+    });
+
+    it("goes on without a log entry it could not write", async () => {
+      const userId = await newUser();
+      const { task } = await createTask(deps, {
+        userId,
+        input: { kind: "test.echo", input: { value: "log refused" } },
+      });
+      const done = await finished(userId, task.id);
+      expect(done).toMatchObject({
+        status: "succeeded",
+        output: { echo: "log refused" },
+        attempts: 1,
+      });
+      expect((await eventsOf(task.id)).map((e) => e.type)).toEqual([
+        "created",
+        "started",
+        "progress",
         "succeeded",
       ]);
     });

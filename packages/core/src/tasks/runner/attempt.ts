@@ -155,8 +155,13 @@ export async function runAttempt(
       attempt: task.attempts,
       signal: controller.signal,
       progress,
+      // A log entry, like a progress report, is not worth the work: one that cannot be written
+      // (the database briefly unreachable) is left out of the task's log, and the server log
+      // says so.
       log: async (data) => {
-        await changeTask(deps, target, mine, {}, { type: "log", data });
+        await changeTask(deps, target, mine, {}, { type: "log", data }).catch((error: unknown) => {
+          log.warn({ err: error }, "could not record a task log entry; going on");
+        });
       },
     });
     if (stopReason) throw new TaskStopped(stopReason);
