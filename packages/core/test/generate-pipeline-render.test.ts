@@ -433,7 +433,7 @@ describe("render pool", () => {
   });
 
   describe("never ends a thread in the middle of its work", () => {
-    // Ending a thread from outside while it is inside zlib aborts the whole process (Node 20, 22);
+    // Ending a thread from outside while it is inside zlib can abort the whole process (seen on Node 20);
     // the churn worker spends its warm-up and its renders in zlib and says when each one ends.
     let channel: BroadcastChannel;
     const seen: ChurnMessage[] = [];

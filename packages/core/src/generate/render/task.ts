@@ -46,7 +46,7 @@ export type RenderTaskResult = RenderTaskSuccess | RenderTaskFailure | RenderTas
  * render with its stop flag. The flag is one cell of shared memory the pool sets when nobody waits
  * for the card any more; the thread looks at it between stages (before starting, after the images,
  * after composing) and stops there. A thread is never ended from outside in the middle of a render:
- * `Worker.terminate()` landing inside a zlib call aborts the whole process on Node 20 and 22.
+ * `Worker.terminate()` landing inside a zlib call can abort the whole process (seen on Node 20).
  */
 export type RenderTask =
   { kind: "warm" } | { kind: "render"; job: RenderJob; stop: Int32Array<SharedArrayBuffer> };
