@@ -454,7 +454,9 @@ describe("render pool", () => {
         await reach("warm", "begin", round * 2 - 1);
         await setTimeout(Math.random() * 50);
         await renderer.close();
-        expect(count("warm", "end")).toBe(count("warm", "begin"));
+        // (Broadcast messages may arrive after the pool's own; a thread ended mid-churn never
+        // sends its "end".)
+        await reach("warm", "end", count("warm", "begin"));
       }
     });
 
