@@ -725,6 +725,8 @@ describe("an attempt that outlives its task", () => {
     expect(await storage.has(key)).toBe(true);
     const [row] = await database.db.select().from(schema.tasks).where(eq(schema.tasks.id, id));
     expect(row).toMatchObject({ status: "running", workerId: "another-worker" });
+    // Nobody heartbeats it: left, recovery would run it again later in this file.
+    await database.db.delete(schema.tasks).where(eq(schema.tasks.id, id));
   });
 });
 
