@@ -30,3 +30,8 @@ export function CardHeader({
     </header>
   );
 }
+
+/** A card's bottom strip for its quieter actions (a danger ghost button and its dialog, say). */
+export function CardFooter({ className, ...props }: ComponentProps<"div">) {
+  return <div className={cx("border-t border-line px-3 py-2", className)} {...props} />;
+}

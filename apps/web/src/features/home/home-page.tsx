@@ -7,7 +7,7 @@ import { Link } from "react-router";
 import { PageHeader } from "../../components/page-header";
 import { Badge } from "../../components/ui/badge";
 import { Button } from "../../components/ui/button";
-import { Card, CardHeader } from "../../components/ui/card";
+import { Card, CardFooter, CardHeader } from "../../components/ui/card";
 import type { Session } from "../session/types";
 import { Avatar } from "../shell/user-menu";
 import { ActivityFeed } from "./activity-feed";
@@ -61,7 +61,7 @@ export function HomePage({ session, panel }: { session: Session; panel: boolean 
             </dl>
             {/* Only a browser session can delete its account; an API key is refused. */}
             {session.via === "session" ? (
-              <div className="border-t border-line px-3 py-2">
+              <CardFooter>
                 <Button
                   variant="danger-ghost"
                   size="sm"
@@ -76,7 +76,7 @@ export function HomePage({ session, panel }: { session: Session; panel: boolean 
                   email={user.email}
                   onClose={() => setDeleting(false)}
                 />
-              </div>
+              </CardFooter>
             ) : null}
           </Card>
           {/* Browser sessions are listed for a browser session; an API key caller has none in use. */}

@@ -8,7 +8,7 @@ import { toast } from "sonner";
 
 import { Badge } from "../../components/ui/badge";
 import { Button } from "../../components/ui/button";
-import { Card, CardHeader } from "../../components/ui/card";
+import { Card, CardFooter, CardHeader } from "../../components/ui/card";
 import { ConfirmDialog } from "../../components/ui/confirm-dialog";
 import { EmptyState } from "../../components/ui/empty-state";
 import { Skeleton } from "../../components/ui/skeleton";
@@ -82,7 +82,7 @@ export function SessionsCard() {
         </ul>
       )}
       {others > 0 ? (
-        <div className="border-t border-line px-3 py-2">
+        <CardFooter>
           <Button
             variant="danger-ghost"
             size="sm"
@@ -97,7 +97,7 @@ export function SessionsCard() {
             count={others}
             onClose={() => setConfirming(false)}
           />
-        </div>
+        </CardFooter>
       ) : null}
     </Card>
   );
