@@ -14,6 +14,7 @@ import { createAdapters } from "@genflow/core/adapters";
 import { DiskBlobStorage } from "@genflow/core/adapters/disk";
 import { authRateLimitPolicies, createAuth } from "@genflow/core/auth";
 import { setUpCutout } from "@genflow/core/cutout";
+import { sweepUnreferencedFiles } from "@genflow/core/files";
 import { DEFAULT_UPLOAD_LIMITS, type UploadDeps } from "@genflow/core/uploads";
 import { systemClock } from "@genflow/core/ports";
 import { pruneUserEvents } from "@genflow/core/events";
@@ -246,6 +247,7 @@ export async function buildDeps(env: Env, options: BuildDepsOptions): Promise<Se
           env.STORAGE_MAX_GB === undefined ? undefined : Math.round(env.STORAGE_MAX_GB * 1024 ** 3),
       }),
     );
+    closers.push(scheduleFileSweep({ ...core, blobs }, log));
     return { services, db, healthChecks, close };
   } catch (error) {
     await close();
@@ -335,6 +337,8 @@ async function buildAiChat(
 const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 /** How often the embedded database is checked for tables to vacuum (autovacuum's naptime is 1 min). */
 const VACUUM_INTERVAL_MS = 5 * 60 * 1000;
+/** How often the blob store is swept for files nothing refers to. */
+const FILE_SWEEP_INTERVAL_MS = 24 * 60 * 60 * 1000;
 
 /**
  * The embedded database's autovacuum: every few minutes, the tables Postgres's autovacuum would
@@ -389,6 +393,22 @@ function scheduleTaskRetention(
     pruneTasks(deps, options)
       .then(() => undefined)
       .catch((error: unknown) => log.warn({ err: error }, "task retention run failed")),
+  );
+}
+
+/**
+ * Removes files nothing refers to (see `sweepUnreferencedFiles`) a minute after start-up and then
+ * daily: it reads the whole blob store, so less often than retention. Idempotent, so several
+ * processes may all run it.
+ */
+function scheduleFileSweep(
+  deps: Parameters<typeof sweepUnreferencedFiles>[0],
+  log: Logger,
+): () => Promise<void> {
+  return scheduleRepeating(FILE_SWEEP_INTERVAL_MS, () =>
+    sweepUnreferencedFiles(deps)
+      .then(() => undefined)
+      .catch((error: unknown) => log.warn({ err: error }, "file sweep failed")),
   );
 }
 

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -32,6 +32,30 @@ describe("disk blob storage", () => {
     await blobs.delete("cards/ab/one.png");
     await blobs.delete("cards/ab/one.png");
     expect(await blobs.has("cards/ab/one.png")).toBe(false);
+  });
+
+  it("lists the keys under a prefix with when they were written, without writes under way", async () => {
+    const list = async (prefix: string) => {
+      const found: string[] = [];
+      for await (const { key, modifiedAt } of blobs.list(prefix)) {
+        expect(Math.abs(modifiedAt.getTime() - Date.now())).toBeLessThan(60_000);
+        found.push(key);
+      }
+      return found.sort();
+    };
+    await blobs.put("tasks/a/one.zip", new Uint8Array([1]), { contentType: "x" });
+    await blobs.put("tasks/a/b/two.png", new Uint8Array([2]), { contentType: "x" });
+    await blobs.put("tasks-other/three", new Uint8Array([3]), { contentType: "x" });
+    await writeFile(
+      path.join(root, "tasks", "a", "one.zip.6f1c2a4e-8d1b-4c3e-9a7f-0b5d2e6f8a91.tmp"),
+      "x",
+    );
+
+    expect(await list("tasks/")).toEqual(["tasks/a/b/two.png", "tasks/a/one.zip"]);
+    expect(await list("tasks/a/b/")).toEqual(["tasks/a/b/two.png"]);
+    expect(await list("nothing/")).toEqual([]);
+    await expect(list("tasks")).rejects.toThrow(/invalid blob prefix/);
+    await expect(list("../")).rejects.toThrow(/invalid blob key/);
   });
 
   it("refuses keys that could leave its folder", async () => {

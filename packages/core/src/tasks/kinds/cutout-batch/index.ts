@@ -4,6 +4,7 @@ export {
   cutoutBatchKind,
   cutoutBatchZipKey,
   type CutoutBatchDeps,
+  stagedPhotosInUse,
 } from "./kind";
 export {
   CutoutBatchInput,

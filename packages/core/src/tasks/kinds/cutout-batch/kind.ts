@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import path from "node:path";
 
-import { schema } from "@genflow/db";
-import { inArray } from "drizzle-orm";
+import { schema, type DbOrTx } from "@genflow/db";
+import { and, eq, inArray, sql } from "drizzle-orm";
 
 import { processCutout, type ProcessedCutout } from "../../../cutout/library";
 import type { CutoutServices } from "../../../cutout/ports";
@@ -31,6 +31,40 @@ export interface CutoutBatchDeps {
   cutout: CutoutServices;
   /** Where the task's zip goes (the tasks' storage). */
   storage: BlobStorage;
+}
+
+/**
+ * Which of these cut-out ids are photos staged for a batch whose task still exists (it may yet run,
+ * or run again), so their files must stay although no cut-out has the id yet.
+ */
+export async function stagedPhotosInUse(db: DbOrTx, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const t = schema.tasks;
+  const items = sql`case when jsonb_typeof(${t.input}->'items') = 'array' then ${t.input}->'items' else '[]'::jsonb end`;
+  const wanted = sql`array[${sql.join(
+    ids.map((id) => sql`${id}`),
+    sql`, `,
+  )}]::text[]`;
+  const tasks = await db
+    .select({ input: t.input })
+    .from(t)
+    .where(
+      and(
+        eq(t.kind, CUTOUT_BATCH_KIND),
+        sql`exists (select 1 from jsonb_array_elements(${items}) item where item->>'stagedId' = any(${wanted}))`,
+      ),
+    );
+  const asked = new Set(ids);
+  const inUse = new Set<string>();
+  // Read as stored, not through today's schema: an older input's photos count as much.
+  for (const { input } of tasks) {
+    const listed = (input as { items?: unknown } | null)?.items;
+    for (const item of Array.isArray(listed) ? listed : []) {
+      const id = (item as { stagedId?: unknown } | null)?.stagedId;
+      if (typeof id === "string" && asked.has(id)) inUse.add(id);
+    }
+  }
+  return inUse;
 }
 
 /** Errors that are the photo's fault: recorded against it, and the batch goes on. */

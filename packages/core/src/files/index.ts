@@ -1,0 +1,6 @@
+export {
+  FILE_SWEEP_GRACE_MS,
+  sweepUnreferencedFiles,
+  type SweepFilesDeps,
+  type SweepFilesOptions,
+} from "./sweep-unreferenced-files";
