@@ -142,12 +142,14 @@ const crash = defineTaskKind({
   },
 });
 
+// Held until its gate opens or it is canceled; its timeout is far beyond any test's, so a task
+// is still running however slowly the test around it goes.
 const wait = defineTaskKind({
   name: "test.wait",
   input: z.object({ value: z.string() }),
   concurrency: 4,
   maxAttempts: 1,
-  timeoutMs: 400,
+  timeoutMs: 60_000,
   backoff: { baseMs: 10, maxMs: 100 },
   async run({ input, signal, task }) {
     calls.push({ kind: "test.wait", value: input.value, attempt: 1, at: Date.now() });
@@ -160,6 +162,20 @@ const wait = defineTaskKind({
     });
     return { done: true };
   },
+});
+
+/** Never finishes by itself: only its 400 ms timeout ends it. */
+const stuck = defineTaskKind({
+  name: "test.stuck",
+  input: z.object({}),
+  concurrency: 1,
+  maxAttempts: 1,
+  timeoutMs: 400,
+  backoff: { baseMs: 10, maxMs: 100 },
+  run: ({ signal }) =>
+    new Promise<never>((_, reject) => {
+      signal.addEventListener("abort", () => reject(signal.reason as Error));
+    }),
 });
 
 const files = defineTaskKind({
@@ -180,7 +196,7 @@ const files = defineTaskKind({
   },
 });
 
-const kinds = taskKinds([echo, flaky, bad, crash, wait, files]);
+const kinds = taskKinds([echo, flaky, bad, crash, wait, stuck, files]);
 
 let database: TestDatabase;
 let redis: RedisAdapters | undefined;
@@ -532,7 +548,7 @@ describe("creating and running tasks", () => {
     const userId = await newUser();
     const { task } = await createTask(deps, {
       userId,
-      input: { kind: "test.wait", input: { value: "t" } },
+      input: { kind: "test.stuck", input: {} },
     });
     const done = await finished(userId, task.id);
     expect(done).toMatchObject({ status: "failed", error: { code: "TIMEOUT" } });
@@ -1022,7 +1038,8 @@ describe("fairness, recovery and retention", () => {
     expect((await getTask(deps, { userId, input: { id: queued.task.id } })).status).not.toBe(
       undefined,
     );
-    gates.get(queued.task.id)?.();
+    // It may have started meanwhile: cancel it either way, so it holds no slot after this test.
+    await cancelTask(deps, { userId, input: { id: queued.task.id } }).catch(() => undefined);
   });
 
   it("computes backoff with equal jitter, growing and capped", () => {
