@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from "node:fs/promises
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { schema } from "@genflow/db";
+import { schema, type DbOrTx } from "@genflow/db";
 import { createTestDatabase, type TestDatabase } from "@genflow/db/testing";
 import { sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -67,8 +67,9 @@ async function stored(): Promise<string[]> {
 const hashOf = (text: string) => createHash("sha256").update(text).digest("hex");
 const cardFile = (key: string, ext: string) => `cards/${key.slice(0, 2)}/${key}.${ext}`;
 
-async function insertCard(key: string): Promise<void> {
-  await database.db.insert(schema.cards).values({
+/** A card of `key`, inserted through `db` (a transaction's, to leave it uncommitted). */
+async function insertCard(key: string, db: DbOrTx = database.db): Promise<void> {
+  await db.insert(schema.cards).values({
     id: randomUUID(),
     userId,
     key,
@@ -216,22 +217,7 @@ describe("sweepUnreferencedFiles", () => {
       // A card of this key being made: its key's lock held, its row not yet committed.
       await database.db.transaction(async (tx) => {
         await lockCardKey(tx, key);
-        await tx.insert(schema.cards).values({
-          id: randomUUID(),
-          userId,
-          key,
-          templateId: "quote",
-          templateVersion: 1,
-          fields: {},
-          size: { preset: "og" },
-          theme: {},
-          format: "png",
-          scale: 1,
-          quality: 90,
-          width: 1200,
-          height: 630,
-          bytes: 3,
-        });
+        await insertCard(key, tx);
         sweep = sweepUnreferencedFiles(deps);
         // The sweep found no card for the key and now waits for its lock.
         for (let waited = 0; ; waited += 20) {
