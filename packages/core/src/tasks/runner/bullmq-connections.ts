@@ -1,4 +1,27 @@
-import { Redis } from "ioredis";
+import { Redis, type RedisOptions } from "ioredis";
+
+/**
+ * A worker connection template that remembers the connections made from it. BullMQ closes the
+ * connections it duplicates with QUIT, which waits for a Redis that is away, and its forced
+ * disconnect waits for an `end` event that ioredis never emits for a client between reconnect
+ * attempts; so the runner ends them itself once a graceful close has run out of time.
+ */
+class WorkerConnectionTemplate extends Redis {
+  private readonly made = new Set<Redis>();
+
+  override duplicate(override?: Partial<RedisOptions>): Redis {
+    const connection = super.duplicate(override);
+    this.made.add(connection);
+    connection.once("end", () => this.made.delete(connection));
+    return connection;
+  }
+
+  /** Drops every connection made from this template at once, reconnecting or not. */
+  disconnectAll(): void {
+    for (const connection of this.made) connection.disconnect();
+    this.made.clear();
+  }
+}
 
 /** The Redis links of a BullMQ runner. */
 export interface QueueConnections {
@@ -9,6 +32,11 @@ export interface QueueConnections {
    * for commands, one for its blocking fetch), which must retry forever (`maxRetriesPerRequest: null`).
    */
   workerTemplate: Redis;
+  /**
+   * Drops the workers' connections at once (no QUIT, no reconnect): what is left to do when the
+   * workers did not close in time, e.g. while Redis is unreachable.
+   */
+  disconnectWorkers(): void;
   /** Resolves true once the producer is connected, or false after `timeoutMs` (it keeps trying). */
   producerReady(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
@@ -24,7 +52,7 @@ export function createQueueConnections(url: string, name: string): QueueConnecti
   });
   // Errors surface through the calls that fail; an unhandled 'error' event would crash the process.
   producer.on("error", () => undefined);
-  const workerTemplate = new Redis(url, {
+  const workerTemplate = new WorkerConnectionTemplate(url, {
     connectionName: `${name}tasks-worker`,
     lazyConnect: true,
     maxRetriesPerRequest: null,
@@ -47,9 +75,11 @@ export function createQueueConnections(url: string, name: string): QueueConnecti
         producer.once("ready", onReady);
       });
     },
+    disconnectWorkers: () => workerTemplate.disconnectAll(),
     async close() {
       if (producer.status === "ready") await producer.quit().catch(() => undefined);
       producer.disconnect();
+      workerTemplate.disconnectAll();
       workerTemplate.disconnect();
     },
   };

@@ -365,7 +365,7 @@ export function createBullmqRunner(
         await withTimeout(closing, closeTimeoutMs, "closing the task workers");
       } catch (error) {
         log.warn({ err: error }, "task workers did not close in time; disconnecting them");
-        await Promise.allSettled(workers.map((worker) => worker.disconnect()));
+        connections.disconnectWorkers();
       }
       await Promise.allSettled([...attempts]);
       await unsubscribe?.();

@@ -1,0 +1,111 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+import { createTestDatabase, type TestDatabase } from "@genflow/db/testing";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+
+import { DiskBlobStorage } from "../src/adapters/disk";
+import { createMemoryAdapters } from "../src/adapters/memory";
+import {
+  createBullmqRunner,
+  defineTaskKind,
+  taskKinds,
+  type BullmqRunner,
+  type TasksDeps,
+} from "../src/tasks";
+import { freePort, randomPrefix, recordingLogger, sleep, ThrowawayRedis } from "./adapters-helpers";
+
+/**
+ * Stopping the BullMQ runner while its Redis is away (a deploy or a shutdown during an outage): a
+ * redis-server owned by the test is killed under a started runner.
+ */
+describe("BullMQ runner stopping while Redis is away", () => {
+  let server: ThrowawayRedis;
+  let database: TestDatabase;
+  let storageDir: string;
+
+  beforeAll(async () => {
+    server = new ThrowawayRedis(await freePort());
+    database = await createTestDatabase(process.env.DATABASE_URL);
+    storageDir = await mkdtemp(path.join(tmpdir(), "genflow-bullmq-outage-"));
+  });
+
+  afterAll(async () => {
+    await server.kill();
+    await database?.destroy();
+    await rm(storageDir, { recursive: true, force: true });
+  });
+
+  const idle = defineTaskKind({
+    name: "outage.idle",
+    input: z.object({}),
+    concurrency: 2,
+    maxAttempts: 1,
+    timeoutMs: 10_000,
+    backoff: { baseMs: 10, maxMs: 100 },
+    run: () => Promise.resolve({}),
+  });
+
+  function runnerOn(url: string): BullmqRunner {
+    const { log } = recordingLogger();
+    const memory = createMemoryAdapters({ policies: {}, log });
+    const deps: TasksDeps = {
+      db: database.db,
+      pubsub: memory.pubsub,
+      cache: memory.cache,
+      rateLimiter: memory.rateLimiter,
+      log,
+      clock: { now: () => new Date() },
+      tasks: {
+        kinds: taskKinds([idle]),
+        storage: new DiskBlobStorage(storageDir),
+        queue: { enqueue: () => Promise.resolve() },
+      },
+    };
+    return createBullmqRunner(deps, {
+      workerId: "outage",
+      redisUrl: url,
+      keyPrefix: randomPrefix(),
+      closeTimeoutMs: 500,
+    });
+  }
+
+  /** The connections the server has, apart from the one asking. */
+  async function otherClients(): Promise<string[]> {
+    const inspector = new Redis(server.url, { maxRetriesPerRequest: 1 });
+    try {
+      const list = (await inspector.call("CLIENT", "LIST")) as string;
+      return list
+        .split("\n")
+        .filter((line) => line.trim() !== "" && !/ cmd=client\|list /.test(`${line} `));
+    } finally {
+      inspector.disconnect();
+    }
+  }
+
+  it("stops within its close timeout and leaves no connection trying to reconnect", async () => {
+    await server.start();
+    const runner = runnerOn(server.url);
+    await runner.start();
+    // The worker's connections open once it fetches its first job.
+    for (let waited = 0; (await otherClients()).length < 2; waited += 50) {
+      if (waited > 10_000) throw new Error("the task worker did not connect");
+      await sleep(50);
+    }
+
+    await server.kill();
+    // Let every connection notice and wait between reconnect attempts.
+    await sleep(1_000);
+    // This used to wait forever: QUIT waits for Redis, and a forced disconnect for an `end` event
+    // ioredis does not emit for a client that is between reconnect attempts.
+    await runner.stop();
+
+    // Redis returns after the stop: nothing of the stopped runner comes back to it.
+    await server.start();
+    await sleep(3_000); // longer than the runner's longest pause between reconnect attempts (2 s)
+    expect(await otherClients()).toEqual([]);
+  }, 60_000);
+});
