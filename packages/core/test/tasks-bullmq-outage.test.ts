@@ -4,7 +4,7 @@ import path from "node:path";
 
 import { createTestDatabase, type TestDatabase } from "@genflow/db/testing";
 import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 
 import { DiskBlobStorage } from "../src/adapters/disk";
@@ -16,7 +16,15 @@ import {
   type BullmqRunner,
   type TasksDeps,
 } from "../src/tasks";
-import { freePort, randomPrefix, recordingLogger, sleep, ThrowawayRedis } from "./adapters-helpers";
+import {
+  freePort,
+  randomPrefix,
+  recordingLogger,
+  sleep,
+  ThrowawayRedis,
+  waitFor,
+  type LogEntry,
+} from "./adapters-helpers";
 
 /**
  * Stopping the BullMQ runner while its Redis is away (a deploy or a shutdown during an outage): a
@@ -33,8 +41,9 @@ describe("BullMQ runner stopping while Redis is away", () => {
     storageDir = await mkdtemp(path.join(tmpdir(), "genflow-bullmq-outage-"));
   });
 
+  afterEach(() => server.kill());
+
   afterAll(async () => {
-    await server.kill();
     await database?.destroy();
     await rm(storageDir, { recursive: true, force: true });
   });
@@ -49,8 +58,8 @@ describe("BullMQ runner stopping while Redis is away", () => {
     run: () => Promise.resolve({}),
   });
 
-  function runnerOn(url: string): BullmqRunner {
-    const { log } = recordingLogger();
+  function runnerOn(url: string, entries: LogEntry[] = []): BullmqRunner {
+    const { log } = recordingLogger(entries);
     const memory = createMemoryAdapters({ policies: {}, log });
     const deps: TasksDeps = {
       db: database.db,
@@ -86,15 +95,40 @@ describe("BullMQ runner stopping while Redis is away", () => {
     }
   }
 
+  /** The worker's connections open once it fetches its first job. */
+  const workerConnected = () =>
+    waitFor(async () => (await otherClients()).length >= 2, 10_000, "the task worker to connect");
+
+  it("says once that its workers lost Redis, however often they retry, and when it is back", async () => {
+    await server.start();
+    const entries: LogEntry[] = [];
+    const runner = runnerOn(server.url, entries);
+    await runner.start();
+    await workerConnected();
+
+    await server.kill();
+    await sleep(3_000); // several reconnect attempts of each connection
+    await server.start();
+    const back = () =>
+      entries.some((entry) => entry.message === "Redis is back; task workers resume");
+    await waitFor(back, 10_000, "the runner to say Redis is back");
+    await runner.stop();
+
+    const warnings = entries.filter((entry) => entry.level === "warn").map((e) => e.message);
+    expect(
+      warnings.filter((m) => m === "task workers lost Redis; they reconnect by themselves"),
+    ).toHaveLength(1);
+    expect(warnings).not.toContain("task worker error");
+    const retries = entries.filter((e) => e.message === "task worker connection error");
+    expect(retries.length).toBeGreaterThan(1);
+    expect(new Set(retries.map((e) => e.level))).toEqual(new Set(["debug"]));
+  }, 60_000);
+
   it("stops within its close timeout and leaves no connection trying to reconnect", async () => {
     await server.start();
     const runner = runnerOn(server.url);
     await runner.start();
-    // The worker's connections open once it fetches its first job.
-    for (let waited = 0; (await otherClients()).length < 2; waited += 50) {
-      if (waited > 10_000) throw new Error("the task worker did not connect");
-      await sleep(50);
-    }
+    await workerConnected();
 
     await server.kill();
     // Let every connection notice and wait between reconnect attempts.

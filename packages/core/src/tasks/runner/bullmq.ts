@@ -7,7 +7,7 @@ import { groupCommit } from "../group-commit";
 import type { TaskQueue, TasksDeps } from "../ports";
 import { TASK_CANCEL_CHANNEL, TaskCancelMessage, type Task } from "../schemas";
 import { recoverStaleTasks, runAttempt, type StopReason } from "./attempt";
-import { createQueueConnections } from "./bullmq-connections";
+import { createQueueConnections, isConnectionError } from "./bullmq-connections";
 import {
   TaskQueues,
   taskJobId,
@@ -135,6 +135,13 @@ export function createBullmqRunner(
   let started = false;
   let unsubscribe: Unsubscribe | undefined;
   let reconciling: Promise<number> | undefined;
+  /** Set by the first connection error of an outage; cleared when Redis answers again. */
+  let workersOffline = false;
+  connections.producer.on("ready", () => {
+    if (!workersOffline) return;
+    workersOffline = false;
+    log.info("Redis is back; task workers resume");
+  });
 
   /** Per kind: jobs asked for at the same time (creates written together) go in one round trip. */
   const adders = new Map<string, (task: QueuedTask) => Promise<void>>();
@@ -321,9 +328,17 @@ export function createBullmqRunner(
         removeOnFail: { count: 0 },
       },
     );
-    worker.on("error", (error: Error) =>
-      log.warn({ err: error, kind }, "task worker connection error"),
-    );
+    worker.on("error", (error: Error) => {
+      if (!isConnectionError(error)) {
+        log.warn({ err: error, kind }, "task worker error");
+      } else if (!workersOffline) {
+        // Every connection of every worker fails on each reconnect attempt: say it once.
+        workersOffline = true;
+        log.warn({ err: error }, "task workers lost Redis; they reconnect by themselves");
+      } else {
+        log.debug({ err: error, kind }, "task worker connection error");
+      }
+    });
     worker.on("failed", (job, error: Error) =>
       log.warn({ err: error, kind, jobId: job?.id }, "task job failed"),
     );
