@@ -1,7 +1,9 @@
+import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
+import { schema } from "@genflow/db";
 import { createTestDatabase, type TestDatabase } from "@genflow/db/testing";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -11,7 +13,9 @@ import { DiskBlobStorage } from "../src/adapters/disk";
 import { createMemoryAdapters } from "../src/adapters/memory";
 import {
   createBullmqRunner,
+  createTask,
   defineTaskKind,
+  getTask,
   taskKinds,
   type BullmqRunner,
   type TasksDeps,
@@ -58,7 +62,25 @@ describe("BullMQ runner stopping while Redis is away", () => {
     run: () => Promise.resolve({}),
   });
 
-  function runnerOn(url: string, entries: LogEntry[] = []): BullmqRunner {
+  /** Runs until its attempt is aborted. */
+  const held = defineTaskKind({
+    name: "outage.held",
+    input: z.object({}),
+    concurrency: 1,
+    maxAttempts: 1,
+    timeoutMs: 60_000,
+    backoff: { baseMs: 10, maxMs: 100 },
+    run: ({ signal }) =>
+      new Promise<never>((_, reject) => {
+        signal.addEventListener("abort", () => reject(signal.reason as Error));
+      }),
+  });
+
+  function runnerOn(
+    url: string,
+    entries: LogEntry[] = [],
+    closeTimeoutMs = 500,
+  ): { runner: BullmqRunner; deps: TasksDeps } {
     const { log } = recordingLogger(entries);
     const memory = createMemoryAdapters({ policies: {}, log });
     const deps: TasksDeps = {
@@ -69,17 +91,19 @@ describe("BullMQ runner stopping while Redis is away", () => {
       log,
       clock: { now: () => new Date() },
       tasks: {
-        kinds: taskKinds([idle]),
+        kinds: taskKinds([idle, held]),
         storage: new DiskBlobStorage(storageDir),
         queue: { enqueue: () => Promise.resolve() },
       },
     };
-    return createBullmqRunner(deps, {
+    const runner = createBullmqRunner(deps, {
       workerId: "outage",
       redisUrl: url,
       keyPrefix: randomPrefix(),
-      closeTimeoutMs: 500,
+      closeTimeoutMs,
     });
+    deps.tasks.queue = runner.queue;
+    return { runner, deps };
   }
 
   /** The connections the server has, apart from the one asking. */
@@ -102,7 +126,7 @@ describe("BullMQ runner stopping while Redis is away", () => {
   it("says once that its workers lost Redis, however often they retry, and when it is back", async () => {
     await server.start();
     const entries: LogEntry[] = [];
-    const runner = runnerOn(server.url, entries);
+    const { runner } = runnerOn(server.url, entries);
     await runner.start();
     await workerConnected();
 
@@ -124,22 +148,61 @@ describe("BullMQ runner stopping while Redis is away", () => {
     expect(new Set(retries.map((e) => e.level))).toEqual(new Set(["debug"]));
   }, 60_000);
 
-  it("stops within its close timeout and leaves no connection trying to reconnect", async () => {
+  it("stops at once while Redis is away, puts its task back, and leaves no connection trying to reconnect", async () => {
     await server.start();
-    const runner = runnerOn(server.url);
+    const entries: LogEntry[] = [];
+    // A close timeout far past the test's own: waiting for it would fail the test.
+    const { runner, deps } = runnerOn(server.url, entries, 10 * 60_000);
     await runner.start();
     await workerConnected();
+
+    const userId = randomUUID();
+    await database.db
+      .insert(schema.user)
+      .values({ id: userId, name: "Ada", email: `${userId}@example.com` });
+    const { task } = await createTask(deps, { userId, input: { kind: "outage.held", input: {} } });
+    const running = () => getTask(deps, { userId, input: { id: task.id } });
+    await waitFor(async () => (await running()).status === "running", 10_000, "the task to run");
 
     await server.kill();
     // Let every connection notice and wait between reconnect attempts.
     await sleep(1_000);
-    // This used to wait forever: QUIT waits for Redis, and a forced disconnect for an `end` event
-    // ioredis does not emit for a client that is between reconnect attempts.
+    // This used to wait forever: QUIT waits for Redis, and BullMQ's forced disconnect for an
+    // `end` event ioredis does not emit for a client that is between reconnect attempts.
     await runner.stop();
+    expect(entries.map((entry) => entry.message)).toContain(
+      "Redis is unreachable; disconnecting the task workers without closing them",
+    );
+    // The running task went back to the queue without using its only attempt.
+    expect(await running()).toMatchObject({ status: "queued", attempts: 0 });
 
     // Redis returns after the stop: nothing of the stopped runner comes back to it.
     await server.start();
     await sleep(3_000); // longer than the runner's longest pause between reconnect attempts (2 s)
     expect(await otherClients()).toEqual([]);
+  }, 60_000);
+
+  it("stops within its close timeout when Redis stalls, and drops its connections", async () => {
+    await server.start();
+    const entries: LogEntry[] = [];
+    const { runner } = runnerOn(server.url, entries, 500);
+    await runner.start();
+    await workerConnected();
+
+    // Connected but not answering (a stalled host): nothing tells the runner Redis is gone.
+    server.pause();
+    try {
+      await runner.stop();
+    } finally {
+      server.resume();
+    }
+    expect(entries.map((entry) => entry.message)).toContain(
+      "task workers did not close in time; disconnecting them",
+    );
+    await waitFor(
+      async () => (await otherClients()).length === 0,
+      10_000,
+      "the runner's connections to go",
+    );
   }, 60_000);
 });

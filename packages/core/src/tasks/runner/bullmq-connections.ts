@@ -37,10 +37,18 @@ export interface QueueConnections {
    * workers did not close in time, e.g. while Redis is unreachable.
    */
   disconnectWorkers(): void;
+  /**
+   * Settles when the producer is not connected (at once if it is not now): Redis is unreachable,
+   * so nothing waiting on it will finish soon. `cancel` stops watching.
+   */
+  producerLost(): { lost: Promise<void>; cancel(): void };
   /** Resolves true once the producer is connected, or false after `timeoutMs` (it keeps trying). */
   producerReady(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
+
+/** How long closing waits for Redis to answer QUIT before dropping the connection. */
+const QUIT_TIMEOUT_MS = 1_000;
 
 export function createQueueConnections(url: string, name: string): QueueConnections {
   const producer = new Redis(url, {
@@ -75,9 +83,27 @@ export function createQueueConnections(url: string, name: string): QueueConnecti
         producer.once("ready", onReady);
       });
     },
+    producerLost() {
+      let cancel = () => undefined as void;
+      const lost = new Promise<void>((resolve) => {
+        if (producer.status !== "ready") return resolve();
+        const onClose = () => resolve();
+        producer.once("close", onClose);
+        cancel = () => producer.off("close", onClose);
+      });
+      return { lost, cancel };
+    },
     disconnectWorkers: () => workerTemplate.disconnectAll(),
     async close() {
-      if (producer.status === "ready") await producer.quit().catch(() => undefined);
+      // QUIT politely, but not for long: a stalled Redis never answers it.
+      if (producer.status === "ready") {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+          producer.quit().catch(() => undefined),
+          new Promise((resolve) => (timer = setTimeout(resolve, QUIT_TIMEOUT_MS))),
+        ]);
+        clearTimeout(timer);
+      }
       producer.disconnect();
       workerTemplate.disconnectAll();
       workerTemplate.disconnect();

@@ -376,11 +376,24 @@ export function createBullmqRunner(
       // Stop fetching first, then abort what runs: each attempt goes back to the queue.
       const closing = Promise.allSettled(workers.map((worker) => worker.close()));
       shutdown.abort();
+      // Closing gracefully needs Redis (each job goes back to the queue): do not wait for it
+      // while Redis is unreachable; the jobs stall back once their locks run out.
+      const redis = connections.producerLost();
       try {
-        await withTimeout(closing, closeTimeoutMs, "closing the task workers");
+        const closed = await withTimeout(
+          Promise.race([closing.then(() => true), redis.lost.then(() => false)]),
+          closeTimeoutMs,
+          "closing the task workers",
+        );
+        if (!closed) {
+          log.warn("Redis is unreachable; disconnecting the task workers without closing them");
+          connections.disconnectWorkers();
+        }
       } catch (error) {
         log.warn({ err: error }, "task workers did not close in time; disconnecting them");
         connections.disconnectWorkers();
+      } finally {
+        redis.cancel();
       }
       await Promise.allSettled([...attempts]);
       await unsubscribe?.();
