@@ -4,7 +4,8 @@ import { Redis, type RedisOptions } from "ioredis";
  * A worker connection template that remembers the connections made from it. BullMQ closes the
  * connections it duplicates with QUIT, which waits for a Redis that is away, and its forced
  * disconnect waits for an `end` event that ioredis never emits for a client between reconnect
- * attempts; so the runner ends them itself once a graceful close has run out of time.
+ * attempts; so the runner ends them itself when Redis is unreachable or a graceful close has run
+ * out of time.
  */
 class WorkerConnectionTemplate extends Redis {
   private readonly made = new Set<Redis>();
@@ -84,14 +85,13 @@ export function createQueueConnections(url: string, name: string): QueueConnecti
       });
     },
     producerLost() {
-      let cancel = () => undefined as void;
+      if (producer.status !== "ready") return { lost: Promise.resolve(), cancel: () => undefined };
+      let onClose = () => undefined as void;
       const lost = new Promise<void>((resolve) => {
-        if (producer.status !== "ready") return resolve();
-        const onClose = () => resolve();
+        onClose = resolve;
         producer.once("close", onClose);
-        cancel = () => producer.off("close", onClose);
       });
-      return { lost, cancel };
+      return { lost, cancel: () => producer.off("close", onClose) };
     },
     disconnectWorkers: () => workerTemplate.disconnectAll(),
     async close() {
