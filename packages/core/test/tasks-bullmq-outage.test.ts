@@ -31,10 +31,10 @@ import {
 } from "./adapters-helpers";
 
 /**
- * Stopping the BullMQ runner while its Redis is away (a deploy or a shutdown during an outage): a
- * redis-server owned by the test is killed under a started runner.
+ * The BullMQ runner when its Redis goes away: a redis-server owned by the test is killed (and
+ * started again, empty) or paused under a started runner, while it runs tasks and while it stops.
  */
-describe("BullMQ runner stopping while Redis is away", () => {
+describe("BullMQ runner when Redis goes away", () => {
   let server: ThrowawayRedis;
   let database: TestDatabase;
   let storageDir: string;
@@ -62,6 +62,25 @@ describe("BullMQ runner stopping while Redis is away", () => {
     run: () => Promise.resolve({}),
   });
 
+  /** Every handler run by task id; a gated task finishes when the test opens its gate. */
+  const runs = new Map<string, number>();
+  const gates = new Map<string, () => void>();
+  const gated = defineTaskKind({
+    name: "outage.gated",
+    input: z.object({}),
+    concurrency: 2,
+    maxAttempts: 1,
+    timeoutMs: 60_000,
+    backoff: { baseMs: 10, maxMs: 100 },
+    run: ({ task, signal }) => {
+      runs.set(task.id, (runs.get(task.id) ?? 0) + 1);
+      return new Promise((resolve, reject) => {
+        gates.set(task.id, () => resolve({}));
+        signal.addEventListener("abort", () => reject(signal.reason as Error));
+      });
+    },
+  });
+
   /** Runs until its attempt is aborted. */
   const held = defineTaskKind({
     name: "outage.held",
@@ -80,6 +99,7 @@ describe("BullMQ runner stopping while Redis is away", () => {
     url: string,
     entries: LogEntry[] = [],
     closeTimeoutMs = 500,
+    reconcileMs?: number,
   ): { runner: BullmqRunner; deps: TasksDeps } {
     const { log } = recordingLogger(entries);
     const memory = createMemoryAdapters({ policies: {}, log });
@@ -91,7 +111,7 @@ describe("BullMQ runner stopping while Redis is away", () => {
       log,
       clock: { now: () => new Date() },
       tasks: {
-        kinds: taskKinds([idle, held]),
+        kinds: taskKinds([idle, held, gated]),
         storage: new DiskBlobStorage(storageDir),
         queue: { enqueue: () => Promise.resolve() },
       },
@@ -101,6 +121,7 @@ describe("BullMQ runner stopping while Redis is away", () => {
       redisUrl: url,
       keyPrefix: randomPrefix(),
       closeTimeoutMs,
+      ...(reconcileMs === undefined ? {} : { reconcileMs }),
     });
     deps.tasks.queue = runner.queue;
     return { runner, deps };
@@ -117,6 +138,12 @@ describe("BullMQ runner stopping while Redis is away", () => {
     } finally {
       inspector.disconnect();
     }
+  }
+
+  async function newUser(): Promise<string> {
+    const id = randomUUID();
+    await database.db.insert(schema.user).values({ id, name: "Ada", email: `${id}@example.com` });
+    return id;
   }
 
   /** The worker's connections open once it fetches its first job. */
@@ -148,6 +175,46 @@ describe("BullMQ runner stopping while Redis is away", () => {
     expect(new Set(retries.map((e) => e.level))).toEqual(new Set(["debug"]));
   }, 60_000);
 
+  it("finishes the task that ran through an outage, and runs the one created during it, once each", async () => {
+    await server.start();
+    const { runner, deps } = runnerOn(server.url, [], 500, 300);
+    await runner.start();
+    const userId = await newUser();
+    const status = async (id: string) => (await getTask(deps, { userId, input: { id } })).status;
+    const before = await createTask(deps, { userId, input: { kind: "outage.gated", input: {} } });
+    await waitFor(() => gates.has(before.task.id), 10_000, "the first task to run");
+
+    await server.kill();
+    // A create while Redis is away succeeds: the task is in the database; its job comes later.
+    const during = await createTask(deps, { userId, input: { kind: "outage.gated", input: {} } });
+    expect(during.task.status).toBe("queued");
+    // The running task finishes while Redis is away: its result is recorded all the same.
+    gates.get(before.task.id)?.();
+    await waitFor(
+      async () => (await status(before.task.id)) === "succeeded",
+      10_000,
+      "the first task",
+    );
+
+    // Redis comes back empty (no persistence): the reconciler gives the queued task a job.
+    await sleep(1_000);
+    await server.start();
+    await waitFor(() => gates.has(during.task.id), 20_000, "the second task to run");
+    gates.get(during.task.id)?.();
+    await waitFor(
+      async () => (await status(during.task.id)) === "succeeded",
+      10_000,
+      "the second task",
+    );
+    await runner.stop();
+
+    expect([runs.get(before.task.id), runs.get(during.task.id)]).toEqual([1, 1]);
+    expect(await getTask(deps, { userId, input: { id: before.task.id } })).toMatchObject({
+      status: "succeeded",
+      attempts: 1,
+    });
+  }, 60_000);
+
   it("stops at once while Redis is away, puts its task back, and leaves no connection trying to reconnect", async () => {
     await server.start();
     const entries: LogEntry[] = [];
@@ -156,10 +223,7 @@ describe("BullMQ runner stopping while Redis is away", () => {
     await runner.start();
     await workerConnected();
 
-    const userId = randomUUID();
-    await database.db
-      .insert(schema.user)
-      .values({ id: userId, name: "Ada", email: `${userId}@example.com` });
+    const userId = await newUser();
     const { task } = await createTask(deps, { userId, input: { kind: "outage.held", input: {} } });
     const running = () => getTask(deps, { userId, input: { id: task.id } });
     await waitFor(async () => (await running()).status === "running", 10_000, "the task to run");
