@@ -74,7 +74,7 @@ describe("BullMQ runner when Redis goes away", () => {
     backoff: { baseMs: 10, maxMs: 100 },
     run: ({ task, signal }) => {
       runs.set(task.id, (runs.get(task.id) ?? 0) + 1);
-      return new Promise((resolve, reject) => {
+      return new Promise<Record<string, unknown>>((resolve, reject) => {
         gates.set(task.id, () => resolve({}));
         signal.addEventListener("abort", () => reject(signal.reason as Error));
       });
@@ -177,7 +177,8 @@ describe("BullMQ runner when Redis goes away", () => {
 
   it("finishes the task that ran through an outage, and runs the one created during it, once each", async () => {
     await server.start();
-    const { runner, deps } = runnerOn(server.url, [], 500, 300);
+    const entries: LogEntry[] = [];
+    const { runner, deps } = runnerOn(server.url, entries, 500, 300);
     await runner.start();
     const userId = await newUser();
     const status = async (id: string) => (await getTask(deps, { userId, input: { id } })).status;
@@ -188,6 +189,10 @@ describe("BullMQ runner when Redis goes away", () => {
     // A create while Redis is away succeeds: the task is in the database; its job comes later.
     const during = await createTask(deps, { userId, input: { kind: "outage.gated", input: {} } });
     expect(during.task.status).toBe("queued");
+    const alsoDuring = await createTask(deps, {
+      userId,
+      input: { kind: "outage.gated", input: {} },
+    });
     // The running task finishes while Redis is away: its result is recorded all the same.
     gates.get(before.task.id)?.();
     await waitFor(
@@ -200,15 +205,18 @@ describe("BullMQ runner when Redis goes away", () => {
     await sleep(1_000);
     await server.start();
     await waitFor(() => gates.has(during.task.id), 20_000, "the second task to run");
+    await waitFor(() => gates.has(alsoDuring.task.id), 20_000, "the third task to run");
     gates.get(during.task.id)?.();
-    await waitFor(
-      async () => (await status(during.task.id)) === "succeeded",
-      10_000,
-      "the second task",
-    );
+    gates.get(alsoDuring.task.id)?.();
+    for (const { task } of [during, alsoDuring]) {
+      await waitFor(async () => (await status(task.id)) === "succeeded", 10_000, "a later task");
+    }
     await runner.stop();
 
-    expect([runs.get(before.task.id), runs.get(during.task.id)]).toEqual([1, 1]);
+    expect([before, during, alsoDuring].map(({ task }) => runs.get(task.id))).toEqual([1, 1, 1]);
+    // Said once for the outage, not once per task.
+    const waiting = entries.filter((e) => e.message?.startsWith("Redis is unreachable; new tasks"));
+    expect(waiting.map((e) => e.level)).toEqual(["warn"]);
     expect(await getTask(deps, { userId, input: { id: before.task.id } })).toMatchObject({
       status: "succeeded",
       attempts: 1,

@@ -137,7 +137,10 @@ export function createBullmqRunner(
   let reconciling: Promise<number> | undefined;
   /** Set by the first connection error of an outage; cleared when Redis answers again. */
   let workersOffline = false;
+  /** Set by the first job an outage keeps from being added; cleared likewise. */
+  let jobsWaiting = false;
   connections.producer.on("ready", () => {
+    jobsWaiting = false;
     if (!workersOffline) return;
     workersOffline = false;
     log.info("Redis is back; task workers resume");
@@ -161,7 +164,11 @@ export function createBullmqRunner(
   const enqueue = async (task: QueuedTask) => {
     if (connections.producer.status !== "ready") {
       // Redis is away: do not hold up the caller; the reconciler adds the job once it is back.
-      log.warn({ taskId: task.id, kind: task.kind }, "Redis is unreachable; the task's job waits");
+      if (!jobsWaiting) {
+        jobsWaiting = true;
+        log.warn("Redis is unreachable; new tasks' jobs are added once it is back");
+      }
+      log.debug({ taskId: task.id, kind: task.kind }, "Redis is unreachable; the task's job waits");
       return;
     }
     try {
