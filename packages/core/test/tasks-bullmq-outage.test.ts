@@ -62,7 +62,10 @@ describe("BullMQ runner when Redis goes away", () => {
     run: () => Promise.resolve({}),
   });
 
-  /** Every handler run by task id; a gated task finishes when the test opens its gate. */
+  /**
+   * Every handler run by task id; a gated task finishes when the test opens its gate, and otherwise
+   * runs until its attempt is aborted.
+   */
   const runs = new Map<string, number>();
   const gates = new Map<string, () => void>();
   const gated = defineTaskKind({
@@ -81,20 +84,6 @@ describe("BullMQ runner when Redis goes away", () => {
     },
   });
 
-  /** Runs until its attempt is aborted. */
-  const held = defineTaskKind({
-    name: "outage.held",
-    input: z.object({}),
-    concurrency: 1,
-    maxAttempts: 1,
-    timeoutMs: 60_000,
-    backoff: { baseMs: 10, maxMs: 100 },
-    run: ({ signal }) =>
-      new Promise<never>((_, reject) => {
-        signal.addEventListener("abort", () => reject(signal.reason as Error));
-      }),
-  });
-
   function runnerOn(
     url: string,
     entries: LogEntry[] = [],
@@ -111,7 +100,7 @@ describe("BullMQ runner when Redis goes away", () => {
       log,
       clock: { now: () => new Date() },
       tasks: {
-        kinds: taskKinds([idle, held, gated]),
+        kinds: taskKinds([idle, gated]),
         storage: new DiskBlobStorage(storageDir),
         queue: { enqueue: () => Promise.resolve() },
       },
@@ -232,7 +221,7 @@ describe("BullMQ runner when Redis goes away", () => {
     await workerConnected();
 
     const userId = await newUser();
-    const { task } = await createTask(deps, { userId, input: { kind: "outage.held", input: {} } });
+    const { task } = await createTask(deps, { userId, input: { kind: "outage.gated", input: {} } });
     const running = () => getTask(deps, { userId, input: { id: task.id } });
     await waitFor(async () => (await running()).status === "running", 10_000, "the task to run");
 
