@@ -3,6 +3,7 @@ import { createServer as createHttpServer, type Server, type ServerResponse } fr
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 
+import { configureValidationMessages } from "@genflow/core";
 import type { DbHandle } from "@genflow/db";
 import { Router, type Express } from "express";
 import type { DestinationStream, Logger } from "pino";
@@ -68,6 +69,8 @@ export async function createServer(
   options: CreateServerOptions = {},
 ): Promise<GenFlowServer> {
   const log = createLogger(env, options.logDestination);
+  // Field errors say "Required" or "At most 120 characters", not how zod describes types.
+  configureValidationMessages();
   const metrics = createMetrics(new Registry());
   const authSecret = await resolveAuthSecret(env);
   const deps = await buildDeps(env, {

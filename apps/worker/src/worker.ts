@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
+import { configureValidationMessages } from "@genflow/core";
 import type { Logger } from "pino";
 
 import { buildWorkerDeps, type BuildWorkerDepsOptions, type WorkerDeps } from "./deps";
@@ -42,6 +43,8 @@ export async function createWorker(
   options: CreateWorkerOptions = {},
 ): Promise<GenFlowWorker> {
   const log = options.log ?? createLogger(env);
+  // A task's validation errors read as the server's do ("Required", not zod's type talk).
+  configureValidationMessages();
   const workerId = workerName();
   const deps = await buildWorkerDeps(env, {
     log,

@@ -1,2 +1,3 @@
 export * from "./errors";
 export type { CoreDeps } from "./context";
+export { configureValidationMessages, validationMessage } from "./validation-messages";

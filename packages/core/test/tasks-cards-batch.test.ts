@@ -182,8 +182,7 @@ describe("cards.batch", () => {
     const domain = error as DomainError;
     expect(domain.code).toBe("VALIDATION");
     expect(domain.message).toMatch(/2 rows do not fit the "quote" template/);
-    expect(domain.message).toMatch(/row 2, quote: /);
-    expect(domain.message).toMatch(/row 4, author: /);
+    expect(domain.message).toMatch(/row 2, quote: Required; row 4, author: At most 80 characters$/);
     expect(domain.details?.invalidRows).toBe(2);
     const problems = domain.details?.rows as { row: number; fieldErrors: object }[];
     expect(problems.map((p) => p.row)).toEqual([2, 4]);

@@ -1117,7 +1117,7 @@ export const en = {
   tasks: {
     title: "Tasks",
     subtitle:
-      "Card batches and AI images run here in the background. Close the tab if you like: they keep going.",
+      "Card batches, AI images and cut-out batches run here in the background. Close the tab if you like: they keep going.",
     liveOnline: "Live updates",
     liveLabel: "Task updates",
     loadFailed: "Couldn't load your tasks.",

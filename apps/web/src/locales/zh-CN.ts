@@ -1092,7 +1092,7 @@ export const zhCN: LocaleMessages = {
   },
   tasks: {
     title: "任务",
-    subtitle: "批量卡片和 AI 图像在这里后台运行。关闭标签页也没关系，它们会继续执行。",
+    subtitle: "批量卡片、AI 图像和批量抠图在这里后台运行。关闭标签页也没关系，它们会继续执行。",
     liveOnline: "实时更新",
     liveLabel: "任务更新",
     loadFailed: "无法加载你的任务。",

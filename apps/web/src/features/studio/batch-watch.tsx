@@ -14,7 +14,7 @@ import { TaskProgress, TaskStatusBadge } from "../tasks/task-status";
 import type { WatchedTask } from "../tasks/use-watched-task";
 import { fieldLabel } from "./labels";
 
-/** Refused rows, one line per problem: "Row 3 · Quote: Too small…". */
+/** Refused rows, one line per problem: "Row 3 · Quote: Required". */
 function RowIssueList({ issues }: { issues: RowIssues }) {
   const { t } = useTranslation();
   const listed = new Set(issues.issues.map((issue) => issue.row)).size;

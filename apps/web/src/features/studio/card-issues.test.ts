@@ -10,11 +10,11 @@ describe("cardIssuesOf", () => {
   it("puts the template's field errors on the fields", () => {
     const issues = cardIssuesOf(
       apiError("VALIDATION", 'The fields do not fit the "article-cover" template', {
-        fieldErrors: { title: ["Too small: expected string to have >=1 characters"] },
+        fieldErrors: { title: ["Required"] },
       }),
       ["title", "description"],
     );
-    expect(issues.fields).toEqual({ title: ["Too small: expected string to have >=1 characters"] });
+    expect(issues.fields).toEqual({ title: ["Required"] });
     expect(issues.failure).toBeNull();
   });
 
@@ -22,13 +22,13 @@ describe("cardIssuesOf", () => {
     const issues = cardIssuesOf(
       apiError("VALIDATION", "Invalid input", {
         formErrors: [],
-        fieldErrors: { size: ["Too small: expected number to be >=200"], scale: ["Too big"] },
+        fieldErrors: { size: ["At least 200"], scale: ["At most 3"] },
       }),
       ["title"],
     );
     expect(issues.settings).toEqual({
-      size: ["Too small: expected number to be >=200"],
-      scale: ["Too big"],
+      size: ["At least 200"],
+      scale: ["At most 3"],
     });
     expect(issues.failure).toBeNull();
   });

@@ -64,7 +64,7 @@ describe("exportCard", () => {
             error: {
               code: "VALIDATION",
               message: "The export request is not valid",
-              details: { fieldErrors: { quote: ["Too small"] } },
+              details: { fieldErrors: { quote: ["Required"] } },
               requestId: "req-9",
             },
           },
@@ -76,7 +76,7 @@ describe("exportCard", () => {
       code: "VALIDATION",
       message: "The export request is not valid",
       requestId: "req-9",
-      fieldErrors: { quote: ["Too small"] },
+      fieldErrors: { quote: ["Required"] },
       retryAfterMs: null,
     });
   });

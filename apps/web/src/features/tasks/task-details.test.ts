@@ -91,7 +91,7 @@ describe("rowIssuesOf", () => {
         {
           row: 2,
           message: "Invalid card",
-          fieldErrors: { quote: ["Too small"], author: ["Too long", 3] },
+          fieldErrors: { quote: ["Required"], author: ["Too long", 3] },
         },
         { row: 5, message: "Unknown upload", fieldErrors: {} },
       ],
@@ -99,7 +99,7 @@ describe("rowIssuesOf", () => {
     });
     expect(issues).toEqual({
       issues: [
-        { row: 2, field: "quote", message: "Too small" },
+        { row: 2, field: "quote", message: "Required" },
         { row: 2, field: "author", message: "Too long" },
         { row: 5, field: null, message: "Unknown upload" },
       ],

@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 import { DomainError } from "../../errors";
+import { validationMessage } from "../../validation-messages";
 import type { CardCanvas } from "./canvas";
 import { THEME_PRESETS, type Palette, type ThemePreset } from "./theme";
 
@@ -98,7 +99,9 @@ function withDefaults(
 export function defineTemplate<S extends z.ZodObject>(def: TemplateDefinition<S>): CardTemplate {
   const defaults = def.defaults as Record<string, unknown>;
   const parse = (fields: Record<string, unknown>): z.output<S> => {
-    const result = def.fields.safeParse(withDefaults(defaults, fields));
+    const result = def.fields.safeParse(withDefaults(defaults, fields), {
+      error: validationMessage,
+    });
     if (!result.success) {
       throw new DomainError("VALIDATION", `The fields do not fit the "${def.id}" template`, {
         details: { fieldErrors: z.flattenError(result.error).fieldErrors },
