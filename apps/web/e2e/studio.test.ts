@@ -455,6 +455,16 @@ describe("the card studio in a real browser", () => {
     const zh = await waitForNewPreview(page, key);
     expect(zh.svg).toContain("GenFlow 开发者大会 2025");
     await screenshot(page, "studio-09-editor-light-zh");
+    // The server's field errors are said in the page's language too.
+    await headline.fill("");
+    await page
+      .getByRole("alert")
+      .filter({ hasText: /^必填$/ })
+      .waitFor();
+    expect(await headline.getAttribute("aria-invalid")).toBe("true");
+    await screenshot(page, "studio-09a-field-error-light-zh");
+    await page.getByTestId("sample-zh").click();
+    await page.waitForFunction(() => !document.querySelector('[aria-invalid="true"]'));
     await page.getByTestId("studio-tab-history").click();
     await page.getByTestId("history-item").first().waitFor();
     await screenshot(page, "studio-10-history-light-zh");

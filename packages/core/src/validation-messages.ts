@@ -42,7 +42,8 @@ const FORMATS: Readonly<Record<string, string>> = {
  * Plain messages for the validation problems people meet ("Required", "At most 200 characters",
  * "Must be one of: …") in place of zod's defaults, which describe types rather than the field.
  * Undefined leaves zod's own message (schemas' own messages always win). For `z.config`'s
- * `customError` and the `error` option of a parse.
+ * `customError` and the `error` option of a parse. The web app says these phrases in the page's
+ * language (apps/web/src/lib/field-message.ts): change them together.
  */
 export function validationMessage(issue: RawIssue): string | undefined {
   switch (issue.code) {

@@ -97,7 +97,7 @@ export function AiImageTab() {
   const [regeneratingId, setRegeneratingId] = useState<string | null>(null);
 
   const failure = generate.error ? readApiFailure(generate.error) : null;
-  const failureIssues = generate.error ? inputIssuesOf(readErrorDetails(generate.error)) : [];
+  const failureIssues = generate.error ? inputIssuesOf(readErrorDetails(generate.error), t) : [];
   const retryAt =
     failure?.retryAfterMs != null ? generate.submittedAt + failure.retryAfterMs : null;
 

@@ -118,7 +118,7 @@ export function BatchDialog({
     },
   });
   const failure = create.error ? readApiFailure(create.error) : null;
-  const issues = create.error ? inputIssuesOf(readErrorDetails(create.error)) : [];
+  const issues = create.error ? inputIssuesOf(readErrorDetails(create.error), t) : [];
   const retryAt = failure?.retryAfterMs != null ? create.submittedAt + failure.retryAfterMs : null;
   const secondsLeft = useSecondsUntil(retryAt);
   // The refusal shows under the form: bring it into view.

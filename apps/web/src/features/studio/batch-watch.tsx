@@ -53,7 +53,7 @@ export function BatchWatch({ watched }: { watched: WatchedTask }) {
   const { archives } = splitTaskFiles(taskFilesOf(task.output));
   const { cards } = batchSummaryOf(task);
   const warnings = Array.isArray(task.output?.["warnings"]) ? task.output["warnings"].length : 0;
-  const rowIssues = rowIssuesOf(failureDetails);
+  const rowIssues = rowIssuesOf(failureDetails, t);
 
   return (
     <div className="space-y-4" data-testid="batch-watch" data-status={task.status}>

@@ -1,4 +1,8 @@
-import { describe, expect, it } from "vitest";
+import i18next from "i18next";
+import { beforeAll, describe, expect, it } from "vitest";
+
+import { en } from "../../locales/en";
+import { zhCN } from "../../locales/zh-CN";
 
 import {
   batchSummaryOf,
@@ -9,6 +13,16 @@ import {
   inputIssuesOf,
   rowIssuesOf,
 } from "./task-details";
+
+const i18n = i18next.createInstance();
+
+beforeAll(async () => {
+  await i18n.init({
+    lng: "en",
+    resources: { en: { translation: en }, "zh-CN": { translation: zhCN } },
+    interpolation: { escapeValue: false },
+  });
+});
 
 describe("task actions", () => {
   it("offer cancel while a task waits or runs, retry once it stopped, delete unless it runs", () => {
@@ -86,17 +100,20 @@ describe("imageInputOf", () => {
 
 describe("rowIssuesOf", () => {
   it("lists each field problem of each refused row", () => {
-    const issues = rowIssuesOf({
-      rows: [
-        {
-          row: 2,
-          message: "Invalid card",
-          fieldErrors: { quote: ["Required"], author: ["Too long", 3] },
-        },
-        { row: 5, message: "Unknown upload", fieldErrors: {} },
-      ],
-      invalidRows: 140,
-    });
+    const issues = rowIssuesOf(
+      {
+        rows: [
+          {
+            row: 2,
+            message: "Invalid card",
+            fieldErrors: { quote: ["Required"], author: ["Too long", 3] },
+          },
+          { row: 5, message: "Unknown upload", fieldErrors: {} },
+        ],
+        invalidRows: 140,
+      },
+      i18n.t,
+    );
     expect(issues).toEqual({
       issues: [
         { row: 2, field: "quote", message: "Required" },
@@ -107,23 +124,35 @@ describe("rowIssuesOf", () => {
     });
   });
 
+  it("says the server's field errors in the page's language", () => {
+    const zh = i18n.getFixedT("zh-CN");
+    const details = { rows: [{ row: 2, fieldErrors: { quote: ["Required", "Too long"] } }] };
+    expect(rowIssuesOf(details, zh)?.issues.map((issue) => issue.message)).toEqual([
+      "必填",
+      "Too long",
+    ]);
+  });
+
   it("is null when the details name no rows", () => {
-    expect(rowIssuesOf(null)).toBeNull();
-    expect(rowIssuesOf({ fieldErrors: {} })).toBeNull();
-    expect(rowIssuesOf({ rows: [{ message: "no row number" }] })).toBeNull();
+    expect(rowIssuesOf(null, i18n.t)).toBeNull();
+    expect(rowIssuesOf({ fieldErrors: {} }, i18n.t)).toBeNull();
+    expect(rowIssuesOf({ rows: [{ message: "no row number" }] }, i18n.t)).toBeNull();
   });
 });
 
 describe("inputIssuesOf", () => {
   it("collects form and field errors once each", () => {
     expect(
-      inputIssuesOf({
-        formErrors: ["Send the rows either as `rows` or as `csv`"],
-        fieldErrors: {
-          batch: ["The CSV has no header", "Send the rows either as `rows` or as `csv`"],
+      inputIssuesOf(
+        {
+          formErrors: ["Send the rows either as `rows` or as `csv`"],
+          fieldErrors: {
+            batch: ["The CSV has no header", "Send the rows either as `rows` or as `csv`"],
+          },
         },
-      }),
+        i18n.t,
+      ),
     ).toEqual(["Send the rows either as `rows` or as `csv`", "The CSV has no header"]);
-    expect(inputIssuesOf(null)).toEqual([]);
+    expect(inputIssuesOf(null, i18n.t)).toEqual([]);
   });
 });

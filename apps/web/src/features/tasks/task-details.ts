@@ -1,5 +1,7 @@
 import type { TFunction } from "i18next";
 
+import { localizeFieldMessage } from "../../lib/field-message";
+
 import { CARDS_BATCH_KIND, CUTOUT_BATCH_KIND, IMAGE_GENERATE_KIND } from "./types";
 import type { TaskItem, TaskStatus } from "./types";
 
@@ -100,9 +102,13 @@ export interface RowIssues {
 
 /**
  * Reads `details.rows` (`[{ row, message, fieldErrors }]`) and `details.invalidRows` of a refused
- * batch into one line per field problem. Null when the details name no rows.
+ * batch into one line per field problem, in the page's language. Null when the details name no
+ * rows.
  */
-export function rowIssuesOf(details: Record<string, unknown> | null): RowIssues | null {
+export function rowIssuesOf(
+  details: Record<string, unknown> | null,
+  t: TFunction,
+): RowIssues | null {
   const rows = details?.["rows"];
   if (!Array.isArray(rows)) return null;
   const issues: RowIssue[] = [];
@@ -117,7 +123,9 @@ export function rowIssuesOf(details: Record<string, unknown> | null): RowIssues 
     for (const [field, messages] of Object.entries(fieldErrors)) {
       if (!Array.isArray(messages)) continue;
       for (const message of messages) {
-        if (typeof message === "string") issues.push({ row, field, message });
+        if (typeof message === "string") {
+          issues.push({ row, field, message: localizeFieldMessage(message, t) });
+        }
       }
     }
     if (issues.length === before && typeof entry.message === "string") {
@@ -130,7 +138,7 @@ export function rowIssuesOf(details: Record<string, unknown> | null): RowIssues 
 }
 
 /** Messages of a refused request that name no row: form errors and field errors of the input. */
-export function inputIssuesOf(details: Record<string, unknown> | null): string[] {
+export function inputIssuesOf(details: Record<string, unknown> | null, t: TFunction): string[] {
   if (!details) return [];
   const out: string[] = [];
   const { formErrors, fieldErrors } = details;
@@ -140,7 +148,9 @@ export function inputIssuesOf(details: Record<string, unknown> | null): string[]
   if (isRecord(fieldErrors)) {
     for (const messages of Object.values(fieldErrors)) {
       if (!Array.isArray(messages)) continue;
-      for (const message of messages) if (typeof message === "string") out.push(message);
+      for (const message of messages) {
+        if (typeof message === "string") out.push(localizeFieldMessage(message, t));
+      }
     }
   }
   return [...new Set(out)];
