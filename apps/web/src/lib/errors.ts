@@ -1,7 +1,3 @@
-import i18n from "i18next";
-
-import { localizeFieldMessage } from "./field-message";
-
 /** What the UI needs from a failed call, read from the server's error envelope in `error.data`. */
 export interface ApiFailure {
   /** Domain error code (VALIDATION, LIMIT_EXCEEDED, …), or NETWORK when the server was not reached. */
@@ -21,9 +17,7 @@ function readFieldErrors(details: unknown): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const [field, messages] of Object.entries(details.fieldErrors)) {
     if (Array.isArray(messages)) {
-      const strings = messages
-        .filter((m): m is string => typeof m === "string")
-        .map((m) => localizeFieldMessage(m, i18n.t));
+      const strings = messages.filter((m): m is string => typeof m === "string");
       if (strings.length > 0) out[field] = strings;
     }
   }

@@ -2,6 +2,7 @@ import { useId } from "react";
 import type { ComponentProps, ReactNode } from "react";
 
 import { cx } from "../../lib/cx";
+import { FieldErrorList } from "./field-errors";
 
 export const inputClass =
   "block h-9 w-full rounded-lg border border-line bg-surface px-3 text-sm text-fg shadow-xs transition-colors placeholder:text-fg-subtle hover:border-line-strong focus:border-accent focus:ring-3 focus:ring-accent/20 focus:outline-none aria-invalid:border-danger aria-invalid:focus:ring-danger/20 disabled:opacity-60";
@@ -42,16 +43,7 @@ export function Field({ label, hint, errors, errorsTestId, aside, children }: Fi
       </div>
       {children({ id, invalid, describedBy: hasMessage ? messageId : undefined })}
       {invalid ? (
-        <ul
-          id={messageId}
-          className="space-y-0.5 text-[13px] text-danger"
-          role="alert"
-          data-testid={errorsTestId}
-        >
-          {errors?.map((message) => (
-            <li key={message}>{message}</li>
-          ))}
-        </ul>
+        <FieldErrorList id={messageId} errors={errors ?? []} testId={errorsTestId} />
       ) : hint !== undefined ? (
         <p id={messageId} className="text-[13px] text-fg-subtle">
           {hint}

@@ -20,6 +20,7 @@ import { Alert } from "../../components/ui/alert";
 import { Button, buttonClass } from "../../components/ui/button";
 import { Field, Input, inputClass } from "../../components/ui/input";
 import { cx } from "../../lib/cx";
+import { localizeFieldMessage } from "../../lib/field-message";
 import { formatDateTime, formatRelative } from "../../lib/format";
 import { trpc } from "../../lib/trpc";
 import { useNow } from "../../lib/use-now";
@@ -371,7 +372,9 @@ export function ArticleEditorPage() {
             onChange={(cover) => editor.edit({ cover })}
           />
           {errors["cover"] ? (
-            <p className="text-xs text-danger">{errors["cover"].join(" ")}</p>
+            <p className="text-xs text-danger">
+              {errors["cover"].map((m) => localizeFieldMessage(m, t)).join(" ")}
+            </p>
           ) : null}
           <div
             className={cx(
@@ -399,7 +402,9 @@ export function ArticleEditorPage() {
                 data-testid="article-body"
               />
               {errors["body"] ? (
-                <span className="mt-1 text-xs text-danger">{errors["body"].join(" ")}</span>
+                <span className="mt-1 text-xs text-danger">
+                  {errors["body"].map((m) => localizeFieldMessage(m, t)).join(" ")}
+                </span>
               ) : null}
             </label>
             <div className="flex flex-col">

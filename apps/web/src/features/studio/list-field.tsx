@@ -4,6 +4,7 @@ import { useId } from "react";
 import { useTranslation } from "react-i18next";
 
 import { Button } from "../../components/ui/button";
+import { FieldErrorList } from "../../components/ui/field-errors";
 import { Input } from "../../components/ui/input";
 import { fieldLabel } from "./labels";
 import { emptyRow } from "./schema-fields";
@@ -93,11 +94,7 @@ export function ListField({
         {t("studio.list.add")}
       </Button>
       {invalid ? (
-        <ul id={messageId} className="space-y-0.5 text-[13px] text-danger" role="alert">
-          {errors?.map((message) => (
-            <li key={message}>{message}</li>
-          ))}
-        </ul>
+        <FieldErrorList id={messageId} errors={errors ?? []} />
       ) : hint ? (
         <p id={messageId} className="text-[13px]">
           {hint}

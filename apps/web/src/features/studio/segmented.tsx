@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 
+import { FieldErrorList } from "../../components/ui/field-errors";
 import { cx } from "../../lib/cx";
 
 export interface SegmentedOption<V extends string> {
@@ -81,11 +82,7 @@ export function Segmented<V extends string>({
         ))}
       </div>
       {invalid ? (
-        <ul id={messageId} className="space-y-0.5 text-[13px] text-danger" role="alert">
-          {errors?.map((message) => (
-            <li key={message}>{message}</li>
-          ))}
-        </ul>
+        <FieldErrorList id={messageId} errors={errors ?? []} />
       ) : hint ? (
         <p id={messageId} className="text-[13px] text-fg-subtle">
           {hint}
