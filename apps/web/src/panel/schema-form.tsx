@@ -4,6 +4,7 @@ import { useId, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 
 import { Button } from "../components/ui/button";
+import { localizeFieldMessage } from "../lib/field-message";
 import { ChoiceSelect, RawJsonEditor, ScalarInput } from "./field-controls";
 import { childPath, formatJson, startingValue, type Issues } from "./form-value";
 import {
@@ -85,6 +86,7 @@ function FieldFrame(props: {
   children: ReactNode;
 }) {
   const { t } = useTranslation(undefined, { keyPrefix: "panel" });
+  const { t: translate } = useTranslation();
   const description =
     typeof props.field.schema.description === "string" ? props.field.schema.description : null;
   const hints = hintsOf(props.field, t);
@@ -108,7 +110,9 @@ function FieldFrame(props: {
       {props.children}
       {props.issue ? (
         <p className="text-xs text-danger" role="alert">
-          {props.issue}
+          {typeof props.issue === "string"
+            ? localizeFieldMessage(props.issue, translate)
+            : props.issue}
         </p>
       ) : null}
     </div>
