@@ -128,6 +128,8 @@ export function isConnectionError(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
   return (
     (code !== undefined && CONNECTION_ERROR_CODES.has(code)) ||
-    error.message === "Connection is closed."
+    error.message === "Connection is closed." ||
+    // A command sent while the socket is closing, before its client has noticed.
+    error.message.startsWith("Stream isn't writeable")
   );
 }

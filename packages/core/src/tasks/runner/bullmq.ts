@@ -160,20 +160,26 @@ export function createBullmqRunner(
     return add;
   };
 
+  /** Redis is away: the reconciler adds the task's job once it is back. Said once per outage. */
+  const jobWaits = (task: QueuedTask) => {
+    if (!jobsWaiting) {
+      jobsWaiting = true;
+      log.warn("Redis is unreachable; new tasks' jobs are added once it is back");
+    }
+    log.debug({ taskId: task.id, kind: task.kind }, "Redis is unreachable; the task's job waits");
+  };
+
   /** Adds a task's job; never throws (the reconciler covers an add that failed). */
   const enqueue = async (task: QueuedTask) => {
-    if (connections.producer.status !== "ready") {
-      // Redis is away: do not hold up the caller; the reconciler adds the job once it is back.
-      if (!jobsWaiting) {
-        jobsWaiting = true;
-        log.warn("Redis is unreachable; new tasks' jobs are added once it is back");
-      }
-      log.debug({ taskId: task.id, kind: task.kind }, "Redis is unreachable; the task's job waits");
-      return;
-    }
+    // Redis is away: do not hold up the caller.
+    if (connections.producer.status !== "ready") return jobWaits(task);
     try {
       await withTimeout(jobAdds(task.kind)(task), ADD_TIMEOUT_MS, "adding a task job");
     } catch (error) {
+      // Redis went away during the add (every add in flight fails at once): the same outage.
+      if (isConnectionError(error) || connections.producer.status !== "ready") {
+        return jobWaits(task);
+      }
       log.warn(
         { err: error, taskId: task.id, kind: task.kind },
         "could not add the task's job; the reconciler will",
