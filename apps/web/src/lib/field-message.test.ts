@@ -1,18 +1,13 @@
-import i18next from "i18next";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { en } from "../locales/en";
-import { zhCN } from "../locales/zh-CN";
+import { createTestI18n } from "../i18n/test-instance";
+
 import { localizeFieldMessage } from "./field-message";
 
-const i18n = i18next.createInstance();
+let i18n: Awaited<ReturnType<typeof createTestI18n>>;
 
 beforeAll(async () => {
-  await i18n.init({
-    lng: "en",
-    resources: { en: { translation: en }, "zh-CN": { translation: zhCN } },
-    interpolation: { escapeValue: false },
-  });
+  i18n = await createTestI18n();
 });
 
 /** Every phrase the server's field errors use (packages/core/src/validation-messages.ts). */

@@ -1,17 +1,13 @@
-import i18next from "i18next";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { en } from "../../locales/en";
+import { createTestI18n } from "../../i18n/test-instance";
+
 import { characterList, fieldWarnings } from "./card-warnings";
 
-const i18n = i18next.createInstance();
+let i18n: Awaited<ReturnType<typeof createTestI18n>>;
 
 beforeAll(async () => {
-  await i18n.init({
-    lng: "en",
-    resources: { en: { translation: en } },
-    interpolation: { escapeValue: false },
-  });
+  i18n = await createTestI18n();
 });
 
 describe("card warnings", () => {

@@ -1,8 +1,6 @@
-import i18next from "i18next";
 import { beforeAll, describe, expect, it } from "vitest";
 
-import { en } from "../../locales/en";
-import { zhCN } from "../../locales/zh-CN";
+import { createTestI18n } from "../../i18n/test-instance";
 
 import {
   batchSummaryOf,
@@ -14,14 +12,10 @@ import {
   rowIssuesOf,
 } from "./task-details";
 
-const i18n = i18next.createInstance();
+let i18n: Awaited<ReturnType<typeof createTestI18n>>;
 
 beforeAll(async () => {
-  await i18n.init({
-    lng: "en",
-    resources: { en: { translation: en }, "zh-CN": { translation: zhCN } },
-    interpolation: { escapeValue: false },
-  });
+  i18n = await createTestI18n();
 });
 
 describe("task actions", () => {
