@@ -92,6 +92,10 @@ describe("error envelopes over tRPC", () => {
     // In words a person reads, not zod's description of types.
     expect(error.details).toMatchObject({ fieldErrors: { email: ["Not a valid email address"] } });
     expect(error.details?.fieldErrors).not.toHaveProperty("password");
+
+    // No input at all (say, without the `json` wrapper) says what was expected.
+    const missing = await trpcError(await mutate(s.url, "auth.signUp", undefined));
+    expect(missing.details).toMatchObject({ formErrors: ["Expected an object"] });
   });
 });
 

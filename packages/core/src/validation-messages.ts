@@ -29,6 +29,13 @@ function listed(values: readonly unknown[]): string {
   return values.length > MAX_LISTED ? `${shown.join(", ")}, …` : shown.join(", ");
 }
 
+/** "a number", "a whole number", "an object": what an invalid_type issue expected, in words. */
+function expectedKind(expected: string): string {
+  if (expected === "int") return "a whole number";
+  if (expected === "array") return "a list";
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
 const FORMATS: Readonly<Record<string, string>> = {
   email: "Not a valid email address",
   url: "Not a valid URL",
@@ -48,9 +55,9 @@ const FORMATS: Readonly<Record<string, string>> = {
 export function validationMessage(issue: RawIssue): string | undefined {
   switch (issue.code) {
     case "invalid_type":
-      if (issue.input === undefined) return "Required";
-      if (issue.expected === "int") return "Expected a whole number";
-      return `Expected ${issue.expected === "array" ? "a list" : `a ${issue.expected}`}`;
+      // A missing field is "Required"; a missing input as a whole says what it should have been.
+      if (issue.input === undefined && (issue.path?.length ?? 0) > 0) return "Required";
+      return `Expected ${expectedKind(issue.expected)}`;
     case "too_small": {
       if (issue.origin === "string" && issue.minimum === 1) return "Required";
       const size = sized(issue.origin, issue.minimum);

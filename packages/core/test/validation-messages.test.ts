@@ -56,6 +56,18 @@ describe("validation messages", () => {
     expect(fieldErrors({ ...valid, tags: "a" }).tags).toEqual(["Expected a list"]);
   });
 
+  it("says what a missing input as a whole should have been", () => {
+    let caught: unknown;
+    try {
+      parseInput(Form, undefined, "The form is not valid");
+    } catch (error) {
+      caught = error;
+    }
+    expect(isDomainError(caught) && caught.details).toMatchObject({
+      formErrors: ["Expected an object"],
+    });
+  });
+
   it("leaves a schema's own message alone", () => {
     expect(fieldErrors({ ...valid, code: "ab" }).code).toEqual(["Use at least 3 characters"]);
   });

@@ -36,6 +36,7 @@ const RULES: readonly (readonly [RegExp, Translate])[] = [
   [/^Expected a string$/, (_, t) => t("errors.field.text")],
   [/^Expected a boolean$/, (_, t) => t("errors.field.boolean")],
   [/^Expected a list$/, (_, t) => t("errors.field.list")],
+  [/^Expected an object$/, (_, t) => t("errors.field.object")],
   [/^Not a valid email address$/, (_, t) => t("errors.field.email")],
   [/^Not a valid URL$/, (_, t) => t("errors.field.url")],
   [/^Not in the expected format$/, (_, t) => t("errors.field.format")],

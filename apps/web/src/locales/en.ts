@@ -1265,6 +1265,7 @@ export const en = {
       text: "Expected a string",
       boolean: "Expected a boolean",
       list: "Expected a list",
+      object: "Expected an object",
       email: "Not a valid email address",
       url: "Not a valid URL",
       format: "Not in the expected format",

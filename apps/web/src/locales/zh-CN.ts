@@ -1237,6 +1237,7 @@ export const zhCN: LocaleMessages = {
       text: "请填写文本",
       boolean: "应为是或否",
       list: "应为列表",
+      object: "应为对象",
       email: "邮箱地址无效",
       url: "网址无效",
       format: "格式不正确",
