@@ -1,15 +1,15 @@
 import { randomUUID } from "node:crypto";
 
-import { executePrepared, schema } from "@genflow/db";
+import { executePrepared, schema, type BuiltQuery, type DbOrTx } from "@genflow/db";
 import { createTestDatabase, type TestDatabase } from "@genflow/db/testing";
 import { and, asc, eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 
 import { MemoryPubSub } from "../src/adapters/memory";
 import type { Logger } from "../src/ports";
 import { streamTaskUpdates, taskUpdatesChannel, type TaskUpdate } from "../src/tasks";
 import { claimNextTask, pickStatement } from "../src/tasks/runner/pick";
-import { changeTask, finishTask, insertTask, queueTask } from "../src/tasks/store";
+import { changeTask, claimPicked, finishTask, insertTask, queueTask } from "../src/tasks/store";
 
 /**
  * The task log's write path on its own (no runner): appends racing for one owner, and claims
@@ -177,15 +177,7 @@ describe("claims", () => {
       sql: `explain (format json) with recursive ${pick.sql} select id from picked`,
       params: pick.params,
     });
-    const plan = row?.["QUERY PLAN"];
-    const nodes: { "Node Type"?: string; "Relation Name"?: string }[] = [];
-    const walk = (node: unknown) => {
-      if (typeof node !== "object" || node === null) return;
-      if (Array.isArray(node)) return node.forEach(walk);
-      nodes.push(node);
-      Object.values(node).forEach(walk);
-    };
-    walk(typeof plan === "string" ? JSON.parse(plan) : plan);
+    const nodes = planNodes(row?.["QUERY PLAN"]);
     expect(nodes.some((node) => node["Relation Name"] === "tasks")).toBe(true);
     expect(
       nodes.filter((node) => node["Node Type"] === "Seq Scan" && node["Relation Name"] === "tasks"),
@@ -195,6 +187,86 @@ describe("claims", () => {
     expect(owners).toContain(claimed?.userId);
     expect(claimed?.task).toMatchObject({ kind, status: "running", attempts: 1 });
     await database.db.delete(schema.tasks).where(eq(schema.tasks.kind, kind));
+  });
+
+  it("reads a few of the queue to claim, even with statistics from before a burst of tasks", async () => {
+    // A table with a history, analyzed while its queue was short (autovacuum does not analyze a
+    // large table again for a burst of new tasks): the planner thinks hardly anything is queued.
+    // In a database of its own, so that what other tests left behind cannot change the plan.
+    const own = await createTestDatabase(process.env.DATABASE_URL);
+    onTestFinished(() => own.destroy());
+    const db = own.db;
+    const userId = randomUUID();
+    await db
+      .insert(schema.user)
+      .values({ id: userId, name: "Ada", email: `${userId}@example.com` });
+    const kind = `test.burst-${randomUUID()}`;
+    const insert = (count: number, status: string) =>
+      db.execute(sql`
+        insert into tasks (id, user_id, kind, status, max_attempts, input, last_seq, finished_at)
+        select gen_random_uuid()::text, ${userId}, ${kind}, ${status}, 1, '{}'::jsonb, 1,
+          case when ${status} = 'queued' then null else now() end
+        from generate_series(1, ${count})`);
+    await insert(20_000, "succeeded");
+    await insert(3, "queued");
+    await db.execute(sql`analyze tasks`);
+    await insert(5_000, "queued");
+
+    // The whole claim statement (pick, lock, update, events), as the runner sends it.
+    let claim: BuiltQuery | undefined;
+    const capture = {
+      ...db,
+      dialect: (db as unknown as { dialect: unknown }).dialect,
+      session: {
+        prepareQuery: (query: BuiltQuery) => ({
+          execute: () => {
+            claim = query;
+            return Promise.resolve([]);
+          },
+        }),
+      },
+    } as unknown as DbOrTx;
+    const at = new Date();
+    await claimPicked(capture, pickStatement([kind], at, 4), "w", at);
+    if (!claim) throw new Error("the claim statement was not built");
+    const explained = claim;
+    // Explained with ANALYZE it runs, so it runs in a transaction that is rolled back.
+    const rolledBack = new Error("rolled back");
+    let plan: unknown;
+    await expect(
+      db.transaction(async (tx) => {
+        const [row] = await executePrepared<Record<string, unknown>>(tx, "test.explain-claim", {
+          sql: `explain (analyze, format json) ${explained.sql}`,
+          params: explained.params,
+        });
+        plan = row?.["QUERY PLAN"];
+        throw rolledBack;
+      }),
+    ).rejects.toBe(rolledBack);
+    // It reads the owner's first candidates in order, and finds the rows it locks (`t`) and
+    // updates by primary key: never the queue of 5,000.
+    const nodes = planNodes(plan);
+    const read = nodes
+      .filter((node) => node["Relation Name"] === "tasks" && node["Node Type"] !== "ModifyTable")
+      .reduce((sum, node) => sum + (node["Actual Rows"] ?? 0) * (node["Actual Loops"] ?? 1), 0);
+    expect(read).toBeGreaterThan(64);
+    expect(read).toBeLessThan(100);
+    const update = nodes.find(
+      (node) => node["Node Type"] === "ModifyTable" && node["Relation Name"] === "tasks",
+    );
+    if (!update) throw new Error("the claim updates no tasks");
+    const byId = [
+      ...nodes.filter((node) => node.Alias === "t"),
+      ...planNodes(update.Plans).filter((node) => node["Relation Name"] === "tasks"),
+    ];
+    expect(byId).toHaveLength(2);
+    for (const node of byId) {
+      expect(node["Index Name"]).toBe("tasks_pkey");
+      expect((node["Actual Rows"] ?? 0) * (node["Actual Loops"] ?? 1)).toBeLessThanOrEqual(8);
+    }
+
+    const claimed = await claimNextTask({ ...deps(), db }, [kind], "w");
+    expect(claimed?.task).toMatchObject({ kind, status: "running", attempts: 1 });
   });
 
   it("takes tasks backing off only once their time has come, and only of the kinds asked for", async () => {
@@ -435,3 +507,26 @@ describe.runIf(process.env.DATABASE_URL)("group commit across owners (Postgres)"
     expect(rows).toHaveLength(16);
   });
 });
+
+interface PlanNode {
+  "Node Type"?: string;
+  "Relation Name"?: string;
+  Alias?: string;
+  "Index Name"?: string;
+  Plans?: PlanNode[];
+  "Actual Rows"?: number;
+  "Actual Loops"?: number;
+}
+
+/** Every node of an `explain (format json)` plan. */
+function planNodes(plan: unknown): PlanNode[] {
+  const nodes: PlanNode[] = [];
+  const walk = (node: unknown) => {
+    if (typeof node !== "object" || node === null) return;
+    if (Array.isArray(node)) return node.forEach(walk);
+    nodes.push(node);
+    Object.values(node).forEach(walk);
+  };
+  walk(typeof plan === "string" ? JSON.parse(plan) : plan);
+  return nodes;
+}

@@ -84,7 +84,10 @@ export async function createDb(options: CreateDbOptions): Promise<DbHandle> {
     const client = postgres(url, {
       max: options.maxConnections ?? 10,
       onnotice: () => undefined,
-      connection: { application_name: "genflow" },
+      // No JIT: GenFlow's statements are short, and Postgres compiles any whose estimated cost
+      // passes `jit_above_cost` on every run (the task queue's claim, planned for many owners,
+      // spent 60 ms compiling to run for 3 ms; see docs/benchmarks.md).
+      connection: { application_name: "genflow", jit: "off" },
     });
     const db = drizzlePostgres(client, { schema, casing });
     return {

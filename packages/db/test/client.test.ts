@@ -58,6 +58,15 @@ describe(`database client (${databaseUrl ? "postgres" : "pglite"})`, () => {
     expect(again[0]?.n).toBe(row?.n);
   });
 
+  it.runIf(databaseUrl)("runs its statements without JIT compilation", async () => {
+    const handle = await createTestDatabase(databaseUrl);
+    opened.push(handle);
+    const rows = rowsOf<{ jit: string }>(
+      await handle.db.execute(sql`select current_setting('jit') as jit`),
+    );
+    expect(rows[0]?.jit).toBe("off");
+  });
+
   it.runIf(databaseUrl)("drops the throwaway database on destroy", async () => {
     const handle = await createTestDatabase(databaseUrl);
     const name = new URL(handle.url ?? "").pathname.slice(1);

@@ -12,6 +12,10 @@ export const OVERHEAD_GOAL = 2;
 export interface CpuPerTask {
   /** The contender's own Node processes: producer and workers. */
   node: number | null;
+  /** Of which the producer process. */
+  producer: number | null;
+  /** Of which the worker processes (none for the in-process runner). */
+  workers: number | null;
   /** Every local `postgres` process (the whole server, other clients included). */
   postgres: number | null;
   /** Every local `redis-server` process. */
@@ -94,6 +98,8 @@ function cpuPerTask(cpu: CpuUsage, tasks: number): CpuPerTask {
   const redis = perTask(cpu.redis, tasks);
   return {
     node,
+    producer: perTask(cpu.producer, tasks),
+    workers: perTask(cpu.workers, tasks),
     postgres,
     redis,
     total: node === null || postgres === null || redis === null ? null : node + postgres + redis,

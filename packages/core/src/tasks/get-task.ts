@@ -6,7 +6,7 @@ import { notFound } from "../errors";
 import { parseInput } from "../validation";
 import type { TasksDeps } from "./ports";
 import { TaskByIdInput, type TaskDetail } from "./schemas";
-import { findTask } from "./store";
+import { findTask, QUEUED_OF_A_KIND } from "./store";
 import { medianDurationMs } from "./task-stats";
 
 /** One of the user's tasks; a queued one comes with its place in the queue and an ETA. */
@@ -89,7 +89,7 @@ async function queuePosition(
     .from(t)
     .where(
       and(
-        eq(t.status, "queued"),
+        QUEUED_OF_A_KIND,
         eq(t.kind, task.kind),
         or(
           gt(t.priority, task.priority),

@@ -33,6 +33,7 @@ export {
   TASK_JOB_OPTIONS,
   type TaskJobData,
 } from "./runner/bullmq-queues";
+export { claimNextTask } from "./runner/pick";
 export {
   createInProcessRunner,
   type InProcessRunner,

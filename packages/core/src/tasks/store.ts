@@ -495,6 +495,21 @@ export async function changeTask(
 }
 
 /**
+ * "Still queued", for rows found by their ids (the claim's lock and update). Read through a
+ * sub-select so that the planner cannot match it to the partial indexes on queued tasks: with
+ * statistics taken while few tasks were queued (the usual case, and autovacuum does not analyze a
+ * large table again for a burst of new tasks) it would find the picked ids by reading the queue
+ * from its start, thousands of rows for a few found by primary key.
+ */
+export const STILL_QUEUED = "(select 'queued'::text)";
+
+/**
+ * "Queued", for queries that read the queued tasks of a kind: written out rather than bound, and
+ * with `kind <> ''`, which the queue's indexes by kind require (see the `tasks` schema).
+ */
+export const QUEUED_OF_A_KIND = sql`${schema.tasks.status} = 'queued' and ${schema.tasks.kind} <> ''`;
+
+/**
  * Claims tasks in one statement: `before` holds CTEs ending in `picked` (task ids, locked), each of
  * which is set running for `workerId` with one more attempt and a `started` event. Returns them
  * in no particular order, not yet announced (see `publish`).
@@ -515,7 +530,7 @@ export async function claimPicked(
         worker_id = ${worker}::text, started_at = ${started}::timestamptz,
         heartbeat_at = ${started}::timestamptz, progress = 0, progress_message = null,
         last_seq = tasks.last_seq + 1
-      from picked where tasks.id = picked.id and tasks.status = 'queued'
+      from picked where tasks.id = picked.id and tasks.status = ${STILL_QUEUED}
       returning tasks.*`;
     },
     {

@@ -73,15 +73,18 @@ export const tasks = pgTable(
       t.createdAt.desc().nullsFirst(),
       t.id.desc().nullsFirst(),
     ),
-    // The queue: queued tasks by priority and age.
+    // The queue: queued tasks of a kind by priority and age.
     index("tasks_queued_idx")
       .on(t.kind, t.priority.desc().nullsFirst(), t.createdAt, t.id)
-      .where(sql`${t.status} = 'queued'`),
+      .where(sql`${t.status} = 'queued' and ${t.kind} <> ''`),
     // The fair pick: the owners with queued tasks of a kind (walked one owner at a time)…
     index("tasks_queued_kind_user_idx")
       .on(t.kind, t.userId)
-      .where(sql`${t.status} = 'queued'`),
-    // …and each owner's next queued tasks.
+      .where(sql`${t.status} = 'queued' and ${t.kind} <> ''`),
+    // …and each owner's next queued tasks, read in order until the pick has enough. The two
+    // indexes above are for queries that say `kind <> ''` (always true): the owner's next tasks do
+    // not, so the planner cannot read them through one of those instead, which statistics from
+    // before a burst of tasks make look as cheap (and then every pick reads the owner's queue).
     index("tasks_queued_user_idx")
       .on(t.userId, t.priority.desc().nullsFirst(), t.createdAt, t.id)
       .where(sql`${t.status} = 'queued'`),

@@ -1,11 +1,12 @@
 import { schema } from "@genflow/db";
 import { DelayedError, Worker, type Job } from "bullmq";
-import { and, asc, eq, gt, inArray } from "drizzle-orm";
+import { and, asc, gt, inArray } from "drizzle-orm";
 
 import type { Unsubscribe } from "../../ports";
 import { groupCommit } from "../group-commit";
 import type { TaskQueue, TasksDeps } from "../ports";
 import { TASK_CANCEL_CHANNEL, TaskCancelMessage, type Task } from "../schemas";
+import { QUEUED_OF_A_KIND } from "../store";
 import { recoverStaleTasks, runAttempt, type StopReason } from "./attempt";
 import { createQueueConnections, isConnectionError } from "./bullmq-connections";
 import {
@@ -284,7 +285,7 @@ export function createBullmqRunner(
         .from(t)
         .where(
           and(
-            eq(t.status, "queued"),
+            QUEUED_OF_A_KIND,
             inArray(t.kind, [...kinds]),
             after === undefined ? undefined : gt(t.id, after),
           ),

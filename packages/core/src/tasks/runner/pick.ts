@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import type { CoreDeps } from "../../context";
 import type { Task } from "../schemas";
 import { groupCommit, perWriter } from "../group-commit";
-import { claimPicked, EVENT_ID_BLOCK, publishAll, type Appended } from "../store";
+import { claimPicked, EVENT_ID_BLOCK, publishAll, STILL_QUEUED, type Appended } from "../store";
 
 /**
  * How many of one owner's next queued tasks are candidates in one pick. Concurrent picks skip the
@@ -92,11 +92,12 @@ function pickText(kindCount: number): string {
   text = `kinds(kind) as (select unnest(${kinds})),
     owners(kind, user_id) as (
       select k.kind, (select q.user_id from tasks q
-        where q.status = 'queued' and q.kind = k.kind order by q.user_id limit 1)
+        where q.status = 'queued' and q.kind <> '' and q.kind = k.kind
+        order by q.user_id limit 1)
       from kinds k
       union all
       select o.kind, (select q.user_id from tasks q
-        where q.status = 'queued' and q.kind = o.kind and q.user_id > o.user_id
+        where q.status = 'queued' and q.kind <> '' and q.kind = o.kind and q.user_id > o.user_id
         order by q.user_id limit 1)
       from owners o where o.user_id is not null
     ),
@@ -122,7 +123,7 @@ function pickText(kindCount: number): string {
     picked as (
       select t.id from unnest((select ids from ordered)) with ordinality as o(id, position)
       join tasks t on t.id = o.id
-      where t.status = 'queued' and t.run_after <= ${now}
+      where t.status = ${STILL_QUEUED} and t.run_after <= ${now}
       order by o.position
       limit (select $${kindCount + 2}::integer)
       for update of t skip locked
@@ -140,7 +141,8 @@ export async function nextRunAfter(
   const [row] = await executePrepared<{ at: Date | string | null }>(
     deps.db,
     "tasks.next-run-after",
-    sql`select min(run_after) as at from tasks where status = 'queued' and kind = any(${kindArray(kinds)})`,
+    sql`select min(run_after) as at from tasks
+      where status = 'queued' and kind <> '' and kind = any(${kindArray(kinds)})`,
   );
   const at = row?.at;
   return at === null || at === undefined ? undefined : new Date(at);
