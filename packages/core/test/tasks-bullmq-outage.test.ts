@@ -206,6 +206,15 @@ describe("BullMQ runner when Redis goes away", () => {
     // Said once for the outage, not once per task.
     const waiting = entries.filter((e) => e.message?.startsWith("Redis is unreachable; new tasks"));
     expect(waiting.map((e) => e.level)).toEqual(["warn"]);
+    // The reconciler failed every 300 ms while Redis was away: said once, and once it worked.
+    const reconciling = entries.filter((e) => e.message?.includes("reconcile"));
+    expect(reconciling.filter((e) => e.level === "warn")).toHaveLength(1);
+    expect(reconciling.filter((e) => e.level === "debug").length).toBeGreaterThan(0);
+    expect(reconciling.map((e) => e.message)).toContain("the task queues are reconciled again");
+    // A job Redis lost (its task finished meanwhile) is no worker fault.
+    expect(entries.filter((e) => e.level === "warn").map((e) => e.message)).not.toContain(
+      "task worker error",
+    );
     expect(await getTask(deps, { userId, input: { id: before.task.id } })).toMatchObject({
       status: "succeeded",
       attempts: 1,

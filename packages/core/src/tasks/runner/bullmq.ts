@@ -1,5 +1,5 @@
 import { schema } from "@genflow/db";
-import { DelayedError, Worker, type Job } from "bullmq";
+import { DelayedError, ErrorCode, Worker, type Job } from "bullmq";
 import { and, asc, gt, inArray } from "drizzle-orm";
 
 import type { Unsubscribe } from "../../ports";
@@ -76,6 +76,10 @@ const MAX_JOBS_PER_ADD = 64;
 const MIN_PUT_BACK_MS = 20;
 /** How long `start()` waits for Redis before going on (degraded: jobs are added once it is up). */
 const STARTUP_WAIT_MS = 3_000;
+
+/** BullMQ's error for a job whose key is gone (Redis lost its data, e.g. restarted without it). */
+const isJobNotInRedis = (error: unknown) =>
+  (error as { code?: unknown } | null)?.code === ErrorCode.JobNotExist;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -315,12 +319,25 @@ export function createBullmqRunner(
     return reconciling;
   };
 
+  /** Set by the first reconcile that fails; cleared by the next that succeeds. */
+  let reconcileFailing = false;
+  /** Reconciles; a failure is said once until a reconcile succeeds again (an outage fails each). */
   const reconcileQuietly = async () => {
     try {
       const seen = await reconcile();
-      if (seen > 0) log.debug({ queued: seen }, "queued tasks have their jobs");
+      if (reconcileFailing) {
+        reconcileFailing = false;
+        log.info({ queued: seen }, "the task queues are reconciled again");
+      } else if (seen > 0) {
+        log.debug({ queued: seen }, "queued tasks have their jobs");
+      }
     } catch (error) {
-      log.warn({ err: error }, "could not reconcile the task queues; trying again later");
+      if (reconcileFailing) {
+        log.debug({ err: error }, "could not reconcile the task queues");
+        return;
+      }
+      reconcileFailing = true;
+      log.warn({ err: error }, "could not reconcile the task queues; trying again until it works");
     }
   };
 
@@ -343,7 +360,14 @@ export function createBullmqRunner(
       },
     );
     worker.on("error", (error: Error) => {
-      if (!isConnectionError(error)) {
+      if (isJobNotInRedis(error)) {
+        // Redis lost the job (it came back empty) while its task ran; the task's end is in the
+        // database all the same, and tasks still queued get jobs from the reconciler.
+        log.info(
+          { err: error, kind },
+          "a finished job was no longer in Redis; its task is recorded",
+        );
+      } else if (!isConnectionError(error)) {
         log.warn({ err: error, kind }, "task worker error");
       } else if (!workersOffline) {
         // Every connection of every worker fails on each reconnect attempt: say it once.
