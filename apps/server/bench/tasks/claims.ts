@@ -10,25 +10,21 @@
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 
-import { systemClock, type Logger } from "@genflow/core/ports";
+import { systemClock } from "@genflow/core/ports";
 import { claimNextTask } from "@genflow/core/tasks";
 import { MemoryPubSub } from "@genflow/core/adapters/memory";
 import { createDb, schema, type DbHandle } from "@genflow/db";
 import { sql } from "drizzle-orm";
 
+import { stderrLogger } from "./genflow-host";
 import { createBenchDatabase, redact, resolveDatabaseUrl } from "./services";
 
 const KIND = "bench.claim";
 const OWNERS = 4;
 const WARMUP_CLAIMS = 20;
 
-const quiet: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-  child: () => quiet,
-};
+/** Warnings and errors of the claims, if any, on stderr. */
+const log = stderrLogger({ bench: "claims" });
 
 interface Row {
   database: string;
@@ -53,7 +49,7 @@ async function insertTasks(handle: DbHandle, owners: string[], count: number, st
  * worker's.
  */
 async function timeClaims(handle: DbHandle, claims: number): Promise<number> {
-  const deps = { db: handle.db, pubsub: new MemoryPubSub(), log: quiet, clock: systemClock };
+  const deps = { db: handle.db, pubsub: new MemoryPubSub(), log, clock: systemClock };
   const claimOne = async () => {
     const started = performance.now();
     const claimed = await claimNextTask(deps, [KIND], "bench");
