@@ -1,10 +1,13 @@
-// `pnpm bench:tasks:claims`: what one claim of the fair pick costs with a long queue, when the
-// planner's statistics were taken before the queue grew (a table with a history, analyzed while
-// few tasks were queued, then a burst of new ones: autovacuum analyzes a large table again only
-// after a tenth of it has changed) and once they are fresh. On embedded PGlite, and on Postgres
-// when DATABASE_URL (or the local default) answers. See docs/benchmarks.md.
+// `pnpm bench:tasks:claims`: what one claim of the fair pick costs with a long queue or many
+// owners with queued tasks, when the planner's statistics were taken before the queue grew (a
+// table with a history, analyzed while few tasks were queued, then a burst of new ones:
+// autovacuum analyzes a large table again only after a tenth of it has changed) and once they are
+// fresh. On embedded PGlite, and on Postgres when DATABASE_URL (or the local default) answers.
+// See docs/benchmarks.md.
 //
 //   --queued <list>   comma-separated queue lengths (default 1000,10000,100000)
+//   --owners <list>   comma-separated numbers of owners the tasks are spread over, each measured
+//                     in a database of its own (default 4)
 //   --history <n>     finished tasks in the table before the burst (default 100000)
 //   --claims <n>      claims timed per measure, one at a time (default 300)
 import { randomUUID } from "node:crypto";
@@ -20,7 +23,6 @@ import { stderrLogger } from "./genflow-host";
 import { createBenchDatabase, redact, resolveDatabaseUrl } from "./services";
 
 const KIND = "bench.claim";
-const OWNERS = 4;
 const WARMUP_CLAIMS = 20;
 
 /** Warnings and errors of the claims, if any, on stderr. */
@@ -28,19 +30,22 @@ const log = stderrLogger({ bench: "claims" });
 
 interface Row {
   database: string;
+  owners: number;
   queued: number;
   staleMs: number;
   freshMs: number;
 }
 
 async function insertTasks(handle: DbHandle, owners: string[], count: number, status: string) {
-  for (const owner of owners) {
-    await handle.db.execute(sql`
-      insert into tasks (id, user_id, kind, status, max_attempts, input, last_seq, finished_at)
-      select gen_random_uuid()::text, ${owner}, ${KIND}, ${status}, 1, '{}'::jsonb, 1,
-        case when ${status} = 'queued' then null else now() end
-      from generate_series(1, ${Math.ceil(count / owners.length)})`);
-  }
+  await handle.db.execute(sql`
+    insert into tasks (id, user_id, kind, status, max_attempts, input, last_seq, finished_at)
+    select gen_random_uuid()::text, o.id, ${KIND}, ${status}, 1, '{}'::jsonb, 1,
+      case when ${status} = 'queued' then null else now() end
+    from unnest(${sql`array[${sql.join(
+      owners.map((id) => sql`${id}`),
+      sql`, `,
+    )}]::text[]`}) as o(id)
+    cross join generate_series(1, ${Math.ceil(count / owners.length)})`);
 }
 
 /**
@@ -70,8 +75,9 @@ async function measure(
   name: string,
   handle: DbHandle,
   options: { queued: number[]; history: number; claims: number },
+  ownerCount: number,
 ): Promise<Row[]> {
-  const owners = Array.from({ length: OWNERS }, () => randomUUID());
+  const owners = Array.from({ length: ownerCount }, () => randomUUID());
   await handle.db
     .insert(schema.user)
     .values(owners.map((id) => ({ id, name: "Bench", email: `${id}@bench.invalid` })));
@@ -80,16 +86,16 @@ async function measure(
   for (const queued of options.queued) {
     // Statistics taken while the queue was short…
     await handle.db.execute(sql`delete from tasks where status <> 'succeeded'`);
-    await insertTasks(handle, owners, OWNERS, "queued");
+    await insertTasks(handle, owners, ownerCount, "queued");
     await handle.db.execute(sql`vacuum analyze tasks`);
     // …then the burst.
     await insertTasks(handle, owners, queued, "queued");
     const staleMs = await timeClaims(handle, options.claims);
     await handle.db.execute(sql`analyze tasks`);
     const freshMs = await timeClaims(handle, options.claims);
-    rows.push({ database: name, queued, staleMs, freshMs });
+    rows.push({ database: name, owners: ownerCount, queued, staleMs, freshMs });
     process.stderr.write(
-      `${name}, ${queued.toLocaleString("en-US")} queued: ${staleMs.toFixed(2)} ms per claim (statistics from before), ${freshMs.toFixed(2)} ms (fresh)\n`,
+      `${name}, ${ownerCount.toLocaleString("en-US")} owners, ${queued.toLocaleString("en-US")} queued: ${staleMs.toFixed(2)} ms per claim (statistics from before), ${freshMs.toFixed(2)} ms (fresh)\n`,
     );
   }
   return rows;
@@ -101,29 +107,36 @@ async function main() {
       queued: { type: "string", default: "1000,10000,100000" },
       history: { type: "string", default: "100000" },
       claims: { type: "string", default: "300" },
+      owners: { type: "string", default: "4" },
     },
   });
+  const list = (value: string) => value.split(",").map((n) => Number(n.trim()));
   const options = {
-    queued: values.queued.split(",").map((n) => Number(n.trim())),
+    queued: list(values.queued),
     history: Number(values.history),
     claims: Number(values.claims),
   };
+  const ownerCounts = list(values.owners);
   if (
-    [...options.queued, options.history, options.claims].some((n) => !Number.isInteger(n) || n < 0)
+    [...options.queued, ...ownerCounts, options.history, options.claims].some(
+      (n) => !Number.isInteger(n) || n < 0,
+    ) ||
+    ownerCounts.some((n) => n === 0)
   )
-    throw new Error("--queued, --history and --claims take whole numbers");
-  if (options.queued.some((n) => n < options.claims + WARMUP_CLAIMS * 2 + OWNERS))
-    throw new Error(
-      `every --queued must leave room for the claims (at least ${options.claims + 44})`,
-    );
+    throw new Error("--queued, --owners, --history and --claims take whole numbers");
+  const room = options.claims + WARMUP_CLAIMS * 2 + Math.max(...ownerCounts);
+  if (options.queued.some((n) => n < room))
+    throw new Error(`every --queued must leave room for the claims (at least ${room})`);
 
   const rows: Row[] = [];
-  const pglite = await createDb({ pgliteDir: "memory://" });
-  try {
-    await pglite.migrate();
-    rows.push(...(await measure("PGlite", pglite, options)));
-  } finally {
-    await pglite.close();
+  for (const owners of ownerCounts) {
+    const pglite = await createDb({ pgliteDir: "memory://" });
+    try {
+      await pglite.migrate();
+      rows.push(...(await measure("PGlite", pglite, options, owners)));
+    } finally {
+      await pglite.close();
+    }
   }
 
   const server = await resolveDatabaseUrl(process.env.DATABASE_URL).catch((error: unknown) => {
@@ -133,29 +146,33 @@ async function main() {
     return undefined;
   });
   if (server) {
-    const bench = await createBenchDatabase(server.url);
-    const handle = await createDb({ databaseUrl: bench.url, maxConnections: 2 });
-    try {
-      rows.push(...(await measure(`Postgres ${bench.settings.version}`, handle, options)));
-    } finally {
-      await handle.close();
-      await bench.drop();
+    for (const owners of ownerCounts) {
+      const bench = await createBenchDatabase(server.url);
+      const handle = await createDb({ databaseUrl: bench.url, maxConnections: 2 });
+      try {
+        rows.push(
+          ...(await measure(`Postgres ${bench.settings.version}`, handle, options, owners)),
+        );
+      } finally {
+        await handle.close();
+        await bench.drop();
+      }
     }
-    process.stderr.write(`(throwaway database on ${redact(server.url)} dropped)\n`);
+    process.stderr.write(`(throwaway databases on ${redact(server.url)} dropped)\n`);
   }
 
   console.log(
-    `\n${options.history.toLocaleString("en-US")} finished tasks, ${OWNERS} owners; ${options.claims} claims timed one at a time after ${WARMUP_CLAIMS} untimed\n`,
+    `\n${options.history.toLocaleString("en-US")} finished tasks; ${options.claims} claims timed one at a time after ${WARMUP_CLAIMS} untimed\n`,
   );
   console.log(
-    "| Database | Queued | ms per claim, statistics from before the burst | ms per claim, fresh statistics |",
+    "| Database | Owners | Queued | ms per claim, statistics from before the burst | ms per claim, fresh statistics |",
   );
   console.log(
-    "| -------- | -----: | ---------------------------------------------: | -----------------------------: |",
+    "| -------- | -----: | -----: | ---------------------------------------------: | -----------------------------: |",
   );
   for (const row of rows) {
     console.log(
-      `| ${row.database} | ${row.queued.toLocaleString("en-US")} | ${row.staleMs.toFixed(2)} | ${row.freshMs.toFixed(2)} |`,
+      `| ${row.database} | ${row.owners.toLocaleString("en-US")} | ${row.queued.toLocaleString("en-US")} | ${row.staleMs.toFixed(2)} | ${row.freshMs.toFixed(2)} |`,
     );
   }
 }

@@ -133,12 +133,13 @@ export const EVENT_ID_BLOCK = 32;
  * This is the task queue's hot path: the statement is prepared, and its parts arrive rendered, so
  * that only the small dynamic parts go through drizzle. `before` holds CTEs `changed` may use.
  */
-async function appendRows(
+async function appendRows<Extra extends object = object>(
   db: DbOrTx,
   changed: (statement: Statement) => string,
   change: TaskChange,
   before?: BuiltQuery,
-): Promise<Appended[]> {
+  extra?: (raw: Record<string, unknown>) => Extra,
+): Promise<(Appended & Extra)[]> {
   const statement = new Statement();
   const beforeText = before ? `${statement.add(before)}, ` : "";
   const changedText = changed(statement);
@@ -177,10 +178,11 @@ async function appendRows(
     join stream on stream.user_id = changed.user_id`,
     params: statement.params,
   });
-  const appended = rows.map((raw) => {
+  const appended = rows.map((raw): Appended & Extra => {
     const row = taskRowOf(raw);
     const prev = raw["stream_prev_id"];
     return {
+      ...(extra?.(raw) as Extra),
       userId: row.userId,
       task: toTask(row),
       event: {
@@ -509,17 +511,22 @@ export const STILL_QUEUED = "(select 'queued'::text)";
  */
 export const QUEUED_OF_A_KIND = sql`${schema.tasks.status} = 'queued' and ${schema.tasks.kind} <> ''`;
 
+/** A task a claim took, with its owner's turn in the pick (1 for the first owner the pick walked to). */
+export interface PickedTask extends Appended {
+  turn: number;
+}
+
 /**
- * Claims tasks in one statement: `before` holds CTEs ending in `picked` (task ids, locked), each of
- * which is set running for `workerId` with one more attempt and a `started` event. Returns them
- * in no particular order, not yet announced (see `publish`).
+ * Claims tasks in one statement: `before` holds CTEs ending in `picked` (task ids, locked, with
+ * their owner's `turn`), each of which is set running for `workerId` with one more attempt and a
+ * `started` event. Returns them in no particular order, not yet announced (see `publish`).
  */
 export async function claimPicked(
   db: DbOrTx,
   before: BuiltQuery,
   workerId: string,
   now: Date,
-): Promise<Appended[]> {
+): Promise<PickedTask[]> {
   const at = now.toISOString();
   return appendRows(
     db,
@@ -531,13 +538,14 @@ export async function claimPicked(
         heartbeat_at = ${started}::timestamptz, progress = 0, progress_message = null,
         last_seq = tasks.last_seq + 1
       from picked where tasks.id = picked.id and tasks.status = ${STILL_QUEUED}
-      returning tasks.*`;
+      returning tasks.*, picked.turn as pick_turn`;
     },
     {
       type: "started",
       data: sql`jsonb_build_object('attempt', changed.attempts, 'workerId', changed.worker_id)`,
     },
     before,
+    (raw) => ({ turn: Number(raw["pick_turn"]) }),
   );
 }
 
