@@ -37,6 +37,7 @@ import {
   type TasksDeps,
   type TaskUpdate,
 } from "../src/tasks";
+import { insertTask } from "../src/tasks/store";
 
 const quietLog: Logger = {
   debug: () => undefined,
@@ -806,6 +807,39 @@ describe("listing, queue position and stats", () => {
     expect(echoRow?.succeededLastHour).toBeGreaterThan(0);
     expect(echoRow?.p50DurationMs).not.toBeNull();
     for (const id of ids) await cancelTask(deps, { userId, input: { id } });
+  });
+  it("places a queued task where fair turns put it, not behind every older task of its kind", async () => {
+    // A kind no runner here takes, so nothing starts while we look.
+    const kind = `test.place-${randomUUID()}`;
+    const heavy = await newUser();
+    const light = await newUser();
+    const queue = async (userId: string, count: number) => {
+      const ids: string[] = [];
+      for (let i = 0; i < count; i += 1) {
+        ids.push(
+          (await insertTask(deps, { id: randomUUID(), userId, kind, maxAttempts: 1, input: {} }))
+            .id,
+        );
+      }
+      return ids;
+    };
+    const heavyIds = await queue(heavy, 5);
+    const [lightId] = await queue(light, 1);
+    const place = async (userId: string, id: string | undefined) =>
+      must((await getTask(deps, { userId, input: { id: must(id) } })).queue).position;
+    // The light user's one task takes its turn with the heavy user's first, not after all five.
+    expect(await place(light, lightId)).toBe(2);
+    expect(await place(heavy, heavyIds[0])).toBe(2);
+    expect(await place(heavy, heavyIds[2])).toBe(4);
+    // An owner with a task running waits that much longer for its next turn.
+    await database.db
+      .update(schema.tasks)
+      .set({ status: "running", startedAt: new Date(), heartbeatAt: new Date() })
+      .where(eq(schema.tasks.id, must(heavyIds[0])));
+    expect(await place(light, lightId)).toBe(1);
+    expect(await place(heavy, heavyIds[1])).toBe(2);
+    expect(await place(heavy, heavyIds[4])).toBe(5);
+    await database.db.delete(schema.tasks).where(eq(schema.tasks.kind, kind));
   });
 });
 

@@ -1,12 +1,12 @@
-import { schema } from "@genflow/db";
-import { and, eq, gt, lt, or, sql } from "drizzle-orm";
+import { executePrepared, schema } from "@genflow/db";
+import { and, eq, sql } from "drizzle-orm";
 
 import type { CoreDeps } from "../context";
 import { notFound } from "../errors";
 import { parseInput } from "../validation";
 import type { TasksDeps } from "./ports";
 import { TaskByIdInput, type TaskDetail } from "./schemas";
-import { findTask, QUEUED_OF_A_KIND } from "./store";
+import { findTask } from "./store";
 import { medianDurationMs } from "./task-stats";
 
 /** One of the user's tasks; a queued one comes with its place in the queue and an ETA. */
@@ -20,7 +20,7 @@ export async function getTask(
   if (task.status !== "queued") return { ...task, queue: null };
 
   const [position, median, runningSince] = await Promise.all([
-    queuePosition(deps, task),
+    queuePosition(deps, { ...task, userId: params.userId }),
     medianDurationMs(deps, task.kind),
     runningStarts(deps, task.kind),
   ]);
@@ -76,27 +76,50 @@ async function runningStarts(deps: Pick<CoreDeps, "db">, kind: string): Promise<
 }
 
 /**
- * How many queued tasks of the same kind start before this one, plus one: those with a higher
- * priority, or the same priority and created earlier (ties by id).
+ * Where a queued task stands in its kind's queue (1 = next), in the order claims take tasks (see
+ * `claimNextTask`): a task goes before another when its owner's running tasks plus its rank
+ * among the owner's queued tasks is smaller. So the place is the task's rank among its owner's
+ * queued tasks of the kind, plus, of every other owner's, as many as that order puts before it or
+ * level with it (the ties priority and the owners' turns settle are counted as ahead, so the task
+ * does not start later than its place says). Each other owner's queue is read only as far as that.
  */
 async function queuePosition(
   deps: Pick<CoreDeps, "db">,
-  task: { id: string; kind: string; priority: number; createdAt: Date },
+  task: { id: string; userId: string; kind: string },
 ): Promise<number> {
-  const t = schema.tasks;
-  const [row] = await deps.db
-    .select({ ahead: sql<number>`count(*)::int` })
-    .from(t)
-    .where(
-      and(
-        QUEUED_OF_A_KIND,
-        eq(t.kind, task.kind),
-        or(
-          gt(t.priority, task.priority),
-          and(eq(t.priority, task.priority), lt(t.createdAt, task.createdAt)),
-          and(eq(t.priority, task.priority), eq(t.createdAt, task.createdAt), lt(t.id, task.id)),
-        ),
+  const { id, userId, kind } = task;
+  const [row] = await executePrepared<{ position: number | string }>(
+    deps.db,
+    "tasks.queue-position",
+    sql`with recursive owners(user_id) as (
+        select (select q.user_id from tasks q where q.status = 'queued' and q.kind <> '' and q.kind = ${kind}
+          order by q.user_id limit 1)
+        union all
+        select (select q.user_id from tasks q where q.status = 'queued' and q.kind <> '' and q.kind = ${kind}
+          and q.user_id > o.user_id order by q.user_id limit 1)
+        from owners o where o.user_id is not null
       ),
-    );
-  return (row?.ahead ?? 0) + 1;
+      busy as (
+        select user_id, count(*)::int as running from tasks where status = 'running' group by user_id
+      ),
+      task as (select priority, created_at from tasks where id = ${id}),
+      mine as (
+        select (select count(*)::int from tasks q, task
+            where q.status = 'queued' and q.user_id = ${userId} and q.kind = ${kind}
+              and (q.priority > task.priority
+                or (q.priority = task.priority and (q.created_at, q.id) < (task.created_at, ${id}::text))))
+          + 1 as rank,
+          coalesce((select running from busy where user_id = ${userId}), 0) as running
+      )
+      select (select rank from mine) + coalesce(sum((
+        select count(*) from (
+          select 1 from tasks q
+          where q.status = 'queued' and q.user_id = o.user_id and q.kind = ${kind}
+          limit greatest(0, (select rank + running from mine) - coalesce(b.running, 0))
+        ) ahead
+      )), 0) as position
+      from owners o left join busy b on b.user_id = o.user_id
+      where o.user_id is not null and o.user_id <> ${userId}`,
+  );
+  return Number(row?.position ?? 1);
 }
