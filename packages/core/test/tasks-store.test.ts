@@ -229,26 +229,11 @@ describe("claims", () => {
     const at = new Date();
     await claimPicked(capture, pickStatement([kind], at, 4), "w", at);
     if (!claim) throw new Error("the claim statement was not built");
-    const explained = claim;
-    // Explained with ANALYZE it runs, so it runs in a transaction that is rolled back.
-    const rolledBack = new Error("rolled back");
-    let plan: unknown;
-    await expect(
-      db.transaction(async (tx) => {
-        const [row] = await executePrepared<Record<string, unknown>>(tx, "test.explain-claim", {
-          sql: `explain (analyze, format json) ${explained.sql}`,
-          params: explained.params,
-        });
-        plan = row?.["QUERY PLAN"];
-        throw rolledBack;
-      }),
-    ).rejects.toBe(rolledBack);
+    const plan = await explainAnalyzed(db, "test.explain-claim", claim);
     // It reads the owner's first candidates in order, and finds the rows it locks (`t`) and
     // updates by primary key: never the queue of 5,000.
     const nodes = planNodes(plan);
-    const read = nodes
-      .filter((node) => node["Relation Name"] === "tasks" && node["Node Type"] !== "ModifyTable")
-      .reduce((sum, node) => sum + (node["Actual Rows"] ?? 0) * (node["Actual Loops"] ?? 1), 0);
+    const read = rowsRead(nodes.filter((node) => node["Node Type"] !== "ModifyTable"));
     expect(read).toBeGreaterThan(4);
     expect(read).toBeLessThan(100);
     const update = nodes.find(
@@ -336,23 +321,11 @@ describe("fair turns", () => {
       cross join generate_series(1, 3)`);
     await database.db.execute(sql`analyze tasks`);
     const pick = pickStatement([kind], new Date(), 4);
-    // Explained with ANALYZE it runs (and locks), so it runs in a transaction that is rolled back.
-    const rolledBack = new Error("rolled back");
-    let plan: unknown;
-    await expect(
-      database.db.transaction(async (tx) => {
-        const [row] = await executePrepared<Record<string, unknown>>(tx, "test.explain-owners", {
-          sql: `explain (analyze, format json) with recursive ${pick.sql} select id from picked`,
-          params: pick.params,
-        });
-        plan = row?.["QUERY PLAN"];
-        throw rolledBack;
-      }),
-    ).rejects.toBe(rolledBack);
-    const nodes = planNodes(plan);
-    const read = nodes
-      .filter((node) => node["Relation Name"] === "tasks")
-      .reduce((sum, node) => sum + (node["Actual Rows"] ?? 0) * (node["Actual Loops"] ?? 1), 0);
+    const plan = await explainAnalyzed(database.db, "test.explain-owners", {
+      sql: `with recursive ${pick.sql} select id from picked`,
+      params: pick.params,
+    });
+    const read = rowsRead(planNodes(plan));
     // 300 owners with 3 tasks each: a pick looks at 32 of them, not at all 900 tasks.
     expect(read).toBeGreaterThan(32);
     expect(read).toBeLessThan(300);
@@ -597,6 +570,33 @@ interface PlanNode {
 }
 
 /** Every node of an `explain (format json)` plan. */
+/**
+ * The plan of `query` as it ran (`explain analyze`). Explained with ANALYZE a statement runs, and
+ * locks or writes what it would, so it runs in a transaction that is rolled back.
+ */
+async function explainAnalyzed(db: DbOrTx, name: string, query: BuiltQuery): Promise<unknown> {
+  const rolledBack = new Error("rolled back");
+  let plan: unknown;
+  await expect(
+    db.transaction(async (tx) => {
+      const [row] = await executePrepared<Record<string, unknown>>(tx, name, {
+        sql: `explain (analyze, format json) ${query.sql}`,
+        params: query.params,
+      });
+      plan = row?.["QUERY PLAN"];
+      throw rolledBack;
+    }),
+  ).rejects.toBe(rolledBack);
+  return plan;
+}
+
+/** The rows these plan nodes read from `tasks`, over all their loops. */
+function rowsRead(nodes: PlanNode[]): number {
+  return nodes
+    .filter((node) => node["Relation Name"] === "tasks")
+    .reduce((sum, node) => sum + (node["Actual Rows"] ?? 0) * (node["Actual Loops"] ?? 1), 0);
+}
+
 function planNodes(plan: unknown): PlanNode[] {
   const nodes: PlanNode[] = [];
   const walk = (node: unknown) => {
