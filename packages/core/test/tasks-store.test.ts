@@ -46,10 +46,16 @@ async function newUser(): Promise<string> {
   return id;
 }
 
+/**
+ * Queues tasks runnable from now by the clock claims read, as `createTask` does: left to the
+ * database's `now()` (microseconds), a task inserted in the millisecond a claim then reads from a
+ * `Date` would not be runnable yet for that claim.
+ */
 async function queue(userId: string, kind: string, count: number) {
+  const runAfter = new Date();
   return Promise.all(
     Array.from({ length: count }, () =>
-      insertTask(deps(), { id: randomUUID(), userId, kind, maxAttempts: 1, input: {} }),
+      insertTask(deps(), { id: randomUUID(), userId, kind, maxAttempts: 1, input: {}, runAfter }),
     ),
   );
 }
