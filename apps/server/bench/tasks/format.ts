@@ -79,6 +79,35 @@ function comparisonLine(c: Comparison): string {
   return `${CONTENDERS[c.genflow].label} vs ${CONTENDERS[c.bare].label}: ${times}${cpu}`;
 }
 
+/** The record alone against bare BullMQ, and the CPU the goal leaves a runner beyond both. */
+function recordLines(report: TasksReport): string[] {
+  const share = report.record;
+  if (!share) return [];
+  const bare = report.contenders.find((c) => c.contender === "bare-1");
+  const record = report.contenders.find((c) => c.contender === "record");
+  const runner = report.contenders.find((c) => c.contender === "genflow-1");
+  const cpu =
+    share.cpuRatio === null
+      ? ""
+      : `, ${fixed(share.cpuRatio, 2)}× the CPU per task (Node, Postgres and Redis)`;
+  const lines = [
+    `${CONTENDERS.record.label} vs ${CONTENDERS["bare-1"].label}: ${fixed(share.timeRatio, 2)}× the time per task${cpu}`,
+  ];
+  if (share.budgetCpuMs !== null && share.headroomCpuMs !== null && bare && record) {
+    const used = runner?.cpuPerTask.total;
+    lines.push(
+      `Under ${OVERHEAD_GOAL}× bare BullMQ's time per task, a task may use at most ${fixed(share.budgetCpuMs, 2)} CPU ms ` +
+        `(${report.machine.cpus} cores × ${OVERHEAD_GOAL} × ${fixed(bare.msPerTask, 2)} ms); ` +
+        `bare BullMQ's own work (${fixed(bare.cpuPerTask.total, 2)}) and the task record's ` +
+        `(${fixed(record.cpuPerTask.total, 2)}) leave ${fixed(share.headroomCpuMs, 2)} for everything else a runner does` +
+        (used === null || used === undefined
+          ? ""
+          : `; GenFlow's BullMQ runner with 1 worker used ${fixed(used, 2)} in all`),
+    );
+  }
+  return lines;
+}
+
 function goalLines(report: TasksReport): string[] {
   const { goals, comparisons } = report;
   const ratios = comparisons
@@ -117,6 +146,7 @@ export function formatConsole(report: TasksReport): string {
     "",
     ...detailLines(report),
     ...report.comparisons.map(comparisonLine),
+    ...recordLines(report),
     ...goalLines(report),
     ...report.failures.map((f) => `FAILED: ${f}`),
     "",
@@ -150,6 +180,7 @@ export function formatMarkdown(report: TasksReport): string {
     "",
     ...detailLines(report).map((l) => `- ${l}`),
     ...report.comparisons.map((c) => `- ${comparisonLine(c)}`),
+    ...recordLines(report).map((l) => `- ${l}`),
     ...goalLines(report).map((l) => `- **${l}**`),
     "",
     END_MARKER,

@@ -1,6 +1,7 @@
 // `pnpm bench:tasks`: enqueue → complete throughput and latency of a no-op task kind through
 // GenFlow's task runners (BullMQ with 1 and 2 worker processes, and in-process), side by side with
-// bare BullMQ (a queue and a worker with no GenFlow layer) in the same run. Needs Postgres and
+// bare BullMQ (a queue and a worker with no GenFlow layer) and with the task record alone (the
+// rows and events a task leaves in Postgres, with no runner) in the same run. Needs Postgres and
 // Redis. See docs/benchmarks.md for the method.
 //
 //   --tasks <n>         measured tasks per contender (BENCH_TASKS, default 1000)
@@ -12,7 +13,8 @@
 //                       Queue.add (bare BullMQ) (default 8)
 //   --bare-bulk         bare BullMQ gets each batch in one addBulk call instead
 //   --users <n>         throwaway users owning the GenFlow tasks, in turn (default 1)
-//   --contenders <list> comma-separated subset of bare-1,genflow-1,bare-2,genflow-2,in-process
+//   --contenders <list> comma-separated subset of bare-1,genflow-1,bare-2,genflow-2,in-process,
+//                       record
 //   --quick             20 warm-up + 200 measured tasks, for a smoke run
 //   --json              print the results as JSON on stdout (progress goes to stderr)
 //   --no-doc            do not update docs/benchmarks.md
@@ -135,7 +137,7 @@ async function main() {
   const options = readOptions(process.argv.slice(2));
   const modes = new Set(options.contenders.map((id) => CONTENDERS[id].mode));
   const needsRedis = modes.has("bare") || modes.has("genflow");
-  const needsPostgres = modes.has("genflow") || modes.has("in-process");
+  const needsPostgres = modes.has("genflow") || modes.has("in-process") || modes.has("record");
 
   let databaseUrl: string | undefined;
   let redisUrl: string | undefined;

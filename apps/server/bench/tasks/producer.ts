@@ -7,6 +7,9 @@
 // API requests, as GenFlow's tasks are created), or one `addBulk` per batch with --bulk. genflow: `createTask` once per task, as the
 // API does, with GenFlow's BullMQ runner as the queue (adding jobs only; workers run them).
 // in-process: `createTask` the same way, with the in-process runner running the handlers here.
+//   node --import tsx bench/tasks/producer.ts --mode record --database-url <url> --users <id,…>
+//     --creators <n> --concurrency <n>
+// record: only the task's rows and events in Postgres, written and run here (record.ts).
 import { parseArgs } from "node:util";
 
 import {
@@ -21,6 +24,7 @@ import { Redis } from "ioredis";
 import { serveChild, type ChildHandlers } from "./child-ipc";
 import { buildGenflowHost } from "./genflow-host";
 import { NOOP_KIND } from "./protocol";
+import { recordProducer } from "./record";
 
 /** The job options of GenFlow's task queues: one attempt, removed the moment it finishes. */
 const BARE_JOB_OPTIONS = { attempts: 1, removeOnComplete: true, removeOnFail: true } as const;
@@ -142,6 +146,16 @@ async function genflowProducer(
   };
 }
 
+function recordOptions(values: Record<string, string | undefined>) {
+  const [databaseUrl, users] = required(values, ["database-url", "users"]);
+  return {
+    databaseUrl: databaseUrl ?? "",
+    userIds: (users ?? "").split(","),
+    creators: Number(values.creators ?? "1"),
+    concurrency: Number(values.concurrency ?? "8"),
+  };
+}
+
 serveChild(async (): Promise<ChildHandlers> => {
   const { values } = parseArgs({
     options: {
@@ -158,13 +172,15 @@ serveChild(async (): Promise<ChildHandlers> => {
     },
   });
   const { mode } = values;
-  if (mode !== "bare" && mode !== "genflow" && mode !== "in-process") {
-    throw new Error("--mode must be bare, genflow or in-process");
+  if (mode !== "bare" && mode !== "genflow" && mode !== "in-process" && mode !== "record") {
+    throw new Error("--mode must be bare, genflow, in-process or record");
   }
   const producer =
     mode === "bare"
       ? await bareProducer({ ...values, bulk: String(values.bulk) })
-      : await genflowProducer(mode, { ...values, bulk: undefined });
+      : mode === "record"
+        ? recordProducer(recordOptions({ ...values, bulk: undefined }))
+        : await genflowProducer(mode, { ...values, bulk: undefined });
   return {
     async handle(command) {
       if (command.type === "report") {

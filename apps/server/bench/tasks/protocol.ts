@@ -2,15 +2,26 @@
 // child processes (producer.ts, bare-worker.ts, genflow-worker.ts) exchange over Node's IPC
 // channel.
 
-export const CONTENDER_IDS = ["bare-1", "genflow-1", "bare-2", "genflow-2", "in-process"] as const;
+export const CONTENDER_IDS = [
+  "bare-1",
+  "genflow-1",
+  "bare-2",
+  "genflow-2",
+  "in-process",
+  "record",
+] as const;
 export type ContenderId = (typeof CONTENDER_IDS)[number];
 
 export function isContenderId(value: string): value is ContenderId {
   return (CONTENDER_IDS as readonly string[]).includes(value);
 }
 
-/** How a contender's tasks travel: plain BullMQ jobs, or GenFlow's BullMQ or in-process runner. */
-export type ContenderMode = "bare" | "genflow" | "in-process";
+/**
+ * How a contender's tasks travel: plain BullMQ jobs, GenFlow's BullMQ or in-process runner, or
+ * no runner at all (`record`: only the rows and events a task leaves in Postgres, written by the
+ * fewest statements that can write them).
+ */
+export type ContenderMode = "bare" | "genflow" | "in-process" | "record";
 
 export interface ContenderSpec {
   id: ContenderId;
@@ -39,6 +50,12 @@ export const CONTENDERS: Record<ContenderId, ContenderSpec> = {
     id: "in-process",
     label: "GenFlow in-process runner",
     mode: "in-process",
+    workers: 0,
+  },
+  record: {
+    id: "record",
+    label: "task record alone (Postgres, no runner)",
+    mode: "record",
     workers: 0,
   },
 };

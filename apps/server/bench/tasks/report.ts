@@ -62,6 +62,22 @@ export interface Comparison {
   met: boolean | null;
 }
 
+/**
+ * The task record alone (`record`) against bare BullMQ with one worker, and what that leaves a
+ * runner: a run cannot take less time per task than its CPU per task ÷ the machine's cores, so
+ * under the goal a task may use at most cores × OVERHEAD_GOAL × bare BullMQ's time per task.
+ */
+export interface RecordShare {
+  /** The record's wall time per task ÷ bare BullMQ's. */
+  timeRatio: number | null;
+  /** The same for all CPU per task (Node, Postgres and Redis). */
+  cpuRatio: number | null;
+  /** The most CPU per task (ms) a contender can use and still stay under the goal. */
+  budgetCpuMs: number | null;
+  /** The budget less bare BullMQ's CPU per task and the record's: left for the rest of a runner. */
+  headroomCpuMs: number | null;
+}
+
 export interface ServicesInfo {
   postgres: string | null;
   redis: string | null;
@@ -76,6 +92,8 @@ export interface TasksReport {
   load: { start: number; end: number };
   contenders: ContenderSummary[];
   comparisons: Comparison[];
+  /** When both `record` and `bare-1` ran. */
+  record: RecordShare | null;
   goals: {
     /** Every measured comparison under OVERHEAD_GOAL. */
     overhead: boolean | null;
@@ -163,8 +181,25 @@ function compare(contenders: ContenderSummary[]): Comparison[] {
   });
 }
 
+function recordShare(contenders: ContenderSummary[], cores: number): RecordShare | null {
+  const record = contenders.find((c) => c.contender === "record");
+  const bare = contenders.find((c) => c.contender === "bare-1");
+  if (!record || !bare) return null;
+  const ratio = (a: number | null, b: number | null) =>
+    a === null || b === null || b <= 0 || !Number.isFinite(a / b) ? null : a / b;
+  const rCpu = record.cpuPerTask.total;
+  const bCpu = bare.cpuPerTask.total;
+  const budget = Number.isFinite(bare.msPerTask) ? cores * OVERHEAD_GOAL * bare.msPerTask : null;
+  return {
+    timeRatio: ratio(record.msPerTask, bare.msPerTask),
+    cpuRatio: ratio(rCpu, bCpu),
+    budgetCpuMs: budget,
+    headroomCpuMs: budget === null || rCpu === null || bCpu === null ? null : budget - bCpu - rCpu,
+  };
+}
+
 export function buildReport(
-  input: Omit<TasksReport, "contenders" | "comparisons" | "goals">,
+  input: Omit<TasksReport, "contenders" | "comparisons" | "record" | "goals">,
   runs: ContenderRun[],
 ): TasksReport {
   const contenders = CONTENDER_IDS.flatMap((id) => {
@@ -189,6 +224,7 @@ export function buildReport(
     ...input,
     contenders,
     comparisons,
+    record: recordShare(contenders, input.machine.cpus),
     goals: {
       overhead: measured.length === 0 ? null : measured.every((c) => c.met === true),
       noneLost:

@@ -2,6 +2,7 @@ export { cancelTask } from "./cancel-task";
 export { createTask, type CreateTaskParams } from "./create-task";
 export { deleteTask, taskFileKeys } from "./delete-task";
 export { getTask } from "./get-task";
+export { groupCommit } from "./group-commit";
 export {
   backoffDelay,
   defineTaskKind,
@@ -40,5 +41,6 @@ export {
   type InProcessRunnerOptions,
 } from "./runner/in-process";
 export * from "./schemas";
+export { eventCtes } from "./store";
 export { streamTaskUpdates } from "./stream-task-updates";
 export { taskStats } from "./task-stats";

@@ -121,6 +121,35 @@ class Statement {
 export const EVENT_ID_BLOCK = 32;
 
 /**
+ * The part of an append after its `changed` CTE (rows of `tasks` with at least `id`, `user_id` and
+ * `last_seq`): `counts`, `stream` (each owner's `task_streams` row, locked and moved on) and
+ * `event` (one `task_events` row per changed row, of type `typeSql` with data `dataSql`, both SQL
+ * text). Exported for the benchmark that measures the task record alone.
+ */
+export function eventCtes(typeSql: string, dataSql: string): string {
+  return `counts as (select user_id, count(*)::int as n from changed group by user_id),
+    stream as (
+      insert into task_streams as s (user_id, last_event_id)
+      select user_id, nextval('task_events_id_seq') + n - 1 from counts order by user_id
+      on conflict (user_id) do update
+        set prev_event_id = s.last_event_id,
+          last_event_id = nextval('task_events_id_seq')
+            + (select c.n from counts c where c.user_id = excluded.user_id) - 1
+      returning user_id, last_event_id, prev_event_id
+    ),
+    event as (
+      insert into task_events (id, task_id, user_id, seq, type, data)
+      select stream.last_event_id - counts.n
+          + row_number() over (partition by changed.user_id order by changed.id),
+        changed.id, changed.user_id, changed.last_seq, ${typeSql}, ${dataSql}
+      from changed
+      join counts on counts.user_id = changed.user_id
+      join stream on stream.user_id = changed.user_id
+      returning id, task_id, seq, type, data, created_at
+    )`;
+}
+
+/**
  * Runs `changed` (an insert into or update of `tasks` returning `*`, any number of rows up to
  * `EVENT_ID_BLOCK` per owner) and appends one event for each row it changed, in a single
  * statement, so the changes and their events commit together or not at all. Each owner's
@@ -150,26 +179,7 @@ async function appendRows<Extra extends object = object>(
     : `${statement.param(JSON.stringify(data))}::jsonb`;
   const rows = await executePrepared<Record<string, unknown>>(db, "tasks.append", {
     sql: `with recursive ${beforeText}changed as (${changedText}),
-    counts as (select user_id, count(*)::int as n from changed group by user_id),
-    stream as (
-      insert into task_streams as s (user_id, last_event_id)
-      select user_id, nextval('task_events_id_seq') + n - 1 from counts order by user_id
-      on conflict (user_id) do update
-        set prev_event_id = s.last_event_id,
-          last_event_id = nextval('task_events_id_seq')
-            + (select c.n from counts c where c.user_id = excluded.user_id) - 1
-      returning user_id, last_event_id, prev_event_id
-    ),
-    event as (
-      insert into task_events (id, task_id, user_id, seq, type, data)
-      select stream.last_event_id - counts.n
-          + row_number() over (partition by changed.user_id order by changed.id),
-        changed.id, changed.user_id, changed.last_seq, ${type}::text, ${dataText}
-      from changed
-      join counts on counts.user_id = changed.user_id
-      join stream on stream.user_id = changed.user_id
-      returning id, task_id, seq, type, data, created_at
-    )
+    ${eventCtes(`${type}::text`, dataText)}
     select changed.*, event.id as event_id, event.seq as event_seq, event.type as event_type,
       event.data as event_data, event.created_at as event_created_at,
       stream.prev_event_id as stream_prev_id
